@@ -1,1 +1,1 @@
-export { placeholder } from './placeholder.ts';
+
