@@ -66,7 +66,17 @@ export const eventSchemas: EventSchemas = Object.fromEntries(
   securityEventNames.map((name) => [name, recordSchema(name)]),
 ) as unknown as EventSchemas;
 
-/** The typed attributes of one event (input form). */
+/**
+ * The typed attributes of one event, without the catch-all for extra attributes, so a misspelt
+ * attribute name is a type error (what `securityEvent(name, fields)` in @logward/otel accepts).
+ */
+export type SecurityEventTypedAttributes<N extends SecurityEventName> = {
+  [K in keyof AttributesShape<N>]?: AttributesShape<N>[K] extends z.ZodType
+    ? z.input<AttributesShape<N>[K]>
+    : never;
+};
+
+/** The attributes of one event as the schema accepts them (input form, extra attributes allowed). */
 export type SecurityEventAttributes<N extends SecurityEventName> = z.input<EventSchemas[N]>['attributes'];
 
 /** Any security event record, discriminated on eventName. */

@@ -28,4 +28,5 @@ export {
   securityEventJsonSchema,
   type SecurityEvent,
   type SecurityEventAttributes,
+  type SecurityEventTypedAttributes,
 } from './event-schema.ts';
