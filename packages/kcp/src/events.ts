@@ -1,0 +1,108 @@
+// The security events @logward/kcp writes, and where they go. The event names and attribute keys are
+// the cross-part contract (@logward/schema's taxonomy, Loki rules and dashboards filter on them).
+import type { Logger, LoggerProvider } from '@opentelemetry/api-logs';
+import { logs } from '@opentelemetry/api-logs';
+import { severityFor } from '@logward/schema';
+
+export const kcpEventNames = [
+  'kcp_conn_open',
+  'kcp_conn_established',
+  'kcp_conn_failed',
+  'kcp_conn_closed',
+  'kcp_input_rejected',
+  'kcp_session_limit',
+  'kcp_conv_reset',
+  'kcp_conn_stats',
+] as const;
+export type KcpEventName = (typeof kcpEventNames)[number];
+
+export type KcpCloseReason =
+  'peer_close' | 'local_close' | 'idle_timeout' | 'dead_link' | 'socket_error' | 'session_replaced';
+export type KcpFailReason = 'handshake_timeout' | 'handshake_rejected';
+export type KcpRejectReason = 'conv_mismatch' | 'bad_length' | 'unknown_command' | 'short_packet';
+
+/** Attribute values are flat strings and numbers: Loki turns each into one structured-metadata field. */
+export type KcpEventAttributes = Record<string, string | number>;
+
+export interface KcpEventOptions {
+  /** An explicit level wins over the taxonomy's default (kcp_conn_stats is written at DEBUG). */
+  level?: 'DEBUG' | 'INFO' | 'WARN';
+  /** Human-readable line; Loki stores it as the log line. Never contains payload bytes. */
+  body: string;
+}
+
+/** Receives every KCP event. The default writes OTel log records; tests and apps may pass their own. */
+export type KcpEventSink = (
+  name: KcpEventName,
+  attributes: KcpEventAttributes,
+  options: KcpEventOptions,
+) => void;
+
+/**
+ * A sink that writes OTel log records with the taxonomy's severity, `eventName`, and the event name
+ * also as `otel.event.name` (Loki before PR #21229 drops the EventName field; rules filter on
+ * otel_event_name). The processors of the provider (context, redaction) run on every record.
+ */
+export function loggerSink(logger: Logger): KcpEventSink {
+  return (name, attributes, options) => {
+    const { severityNumber, severityText } = severityFor(name, options.level);
+    logger.emit({
+      eventName: name,
+      severityNumber,
+      severityText,
+      body: options.body,
+      attributes: { 'otel.event.name': name, ...attributes },
+    });
+  };
+}
+
+/** The sink used when none is given: a logger of `provider`, or of the globally registered provider. */
+export function defaultSink(provider?: LoggerProvider): KcpEventSink {
+  const logger = (provider ?? logs.getLoggerProvider()).getLogger('@logward/kcp');
+  return loggerSink(logger);
+}
+
+/** ikcp_input's return codes (ikcp.c) mapped to the contract's reasons. */
+export function rejectReasonForInputCode(code: number): KcpRejectReason {
+  if (code === -2) return 'bad_length';
+  if (code === -3) return 'unknown_command';
+  return 'conv_mismatch';
+}
+
+/** Outcome of a close: the two orderly reasons are successes, everything else a failure. */
+export function outcomeForClose(reason: KcpCloseReason): 'success' | 'failure' {
+  return reason === 'peer_close' || reason === 'local_close' ? 'success' : 'failure';
+}
+
+/**
+ * Caps how many events one key (a peer address) may cause per window, so a packet flood cannot turn
+ * into a log flood. Keys are forgotten when the window ends; the table is bounded by `maxKeys`.
+ */
+export class EventRateLimiter {
+  readonly #limit: number;
+  readonly #windowMs: number;
+  readonly #maxKeys: number;
+  #windowStart = 0;
+  #counts = new Map<string, number>();
+  suppressed = 0;
+
+  constructor(limit: number, windowMs: number, maxKeys = 10_000) {
+    this.#limit = limit;
+    this.#windowMs = windowMs;
+    this.#maxKeys = maxKeys;
+  }
+
+  allow(key: string, now: number): boolean {
+    if (now - this.#windowStart >= this.#windowMs || this.#counts.size >= this.#maxKeys) {
+      this.#windowStart = now;
+      this.#counts.clear();
+    }
+    const count = (this.#counts.get(key) ?? 0) + 1;
+    this.#counts.set(key, count);
+    if (count > this.#limit) {
+      this.suppressed++;
+      return false;
+    }
+    return true;
+  }
+}
