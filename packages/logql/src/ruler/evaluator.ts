@@ -48,8 +48,13 @@ export interface RuleEvaluation {
   error?: string;
 }
 
+/** Evaluates several expressions at one time in one pass (the engine's evaluateInstantBatch). */
+export type InstantBatchQueryFunction = (exprs: string[], time: Date) => RulerQueryData[];
+
 export interface RulerOptions {
   query: InstantQueryFunction;
+  /** Optional: evaluates a whole group's expressions at once; a failing batch falls back to `query` per rule. */
+  queryBatch?: InstantBatchQueryFunction;
   /** Time of the first evaluation of every group (k = 0). */
   start: Date;
   /** The ruler's evaluation_interval, used by groups without `interval` (Loki's default 1m). */
@@ -130,6 +135,8 @@ export class AlertingRuleState {
       for (const [name, template] of Object.entries(rule.labelTemplates))
         labels[name] = expandAlertTemplate(template, data);
       labels.alertname = rule.name;
+      // A label with an empty value is no label in Prometheus (labels.Builder.Set deletes it).
+      for (const name of Object.keys(labels)) if (labels[name] === '') delete labels[name];
       const annotations: Record<string, string> = {};
       for (const [name, template] of Object.entries(rule.annotationTemplates)) {
         annotations[name] = expandAlertTemplate(template, data);
@@ -215,12 +222,23 @@ export function createRuler(groups: LoadedRuleGroup[], options: RulerOptions): R
   }));
 
   const evaluateGroup = (state: GroupState, ts: Date) => {
-    for (const rule of state.group.rules) {
+    let batch: RulerQueryData[] | undefined;
+    if (options.queryBatch && state.group.rules.length > 1) {
+      try {
+        batch = options.queryBatch(
+          state.group.rules.map((r) => r.expr),
+          ts,
+        );
+      } catch {
+        batch = undefined; // evaluate rule by rule so the error lands on the rule that caused it
+      }
+    }
+    for (const [index, rule] of state.group.rules.entries()) {
       let samples: RuleSample[] = [];
       let error: string | undefined;
       const alerting = state.alerting.get(rule);
       try {
-        samples = toSamples(options.query(rule.expr, ts));
+        samples = toSamples(batch ? batch[index]! : options.query(rule.expr, ts));
         if (alerting) {
           alerting.apply(samples, ts, state.group.limit);
         } else if (state.group.limit > 0 && samples.length > state.group.limit) {

@@ -32,10 +32,12 @@ export {
   type Alert,
   type AlertState,
   type InstantQueryFunction,
+  type InstantBatchQueryFunction,
   type RulerQueryData,
   type RuleEvaluation,
   type Ruler,
   type RulerOptions,
   type RuleSample,
 } from './evaluator.ts';
+export { createStreamsRuler } from './streams-ruler.ts';
 export { applySelectorOverrides, serializeRuleGroup, type PackSourceSelector } from './render.ts';
