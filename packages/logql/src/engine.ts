@@ -331,14 +331,17 @@ function aggregateWindow(expr: RangeAggregationExpr, values: number[], from: num
       return sum / rangeSec;
     }
     case 'avg_over_time': {
-      // Loki/Prometheus incremental mean.
+      // range_vector.go avgOverTime: mean += v/count - mean/count, with its Inf guards.
       let mean = 0;
       let count = 0;
       for (let i = from; i < to; i++) {
         count++;
         const v = values[i]!;
-        if (Number.isFinite(mean) || !Number.isFinite(v)) mean += (v - mean) / count;
-        else mean += v / count - mean / count;
+        if (mean === Infinity || mean === -Infinity) {
+          if ((v === Infinity || v === -Infinity) && mean > 0 === v > 0) continue;
+          if (Number.isFinite(v)) continue;
+        }
+        mean += v / count - mean / count;
       }
       return mean;
     }
