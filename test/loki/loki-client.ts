@@ -34,6 +34,7 @@ export interface LokiRuleStatus {
   health: string;
   lastError?: string;
   state?: string;
+  lastEvaluation?: string;
 }
 
 export interface LokiRuleGroupStatus {
