@@ -2,7 +2,7 @@
 // the cross-part contract (@logward/schema's taxonomy, Loki rules and dashboards filter on them).
 import type { Logger, LoggerProvider } from '@opentelemetry/api-logs';
 import { logs } from '@opentelemetry/api-logs';
-import { severityFor } from '@logward/schema';
+import { emitSecurityEvent, type SecurityEventFields } from '@logward/otel';
 
 export const kcpEventNames = [
   'kcp_conn_open',
@@ -39,20 +39,19 @@ export type KcpEventSink = (
 ) => void;
 
 /**
- * A sink that writes OTel log records with the taxonomy's severity, `eventName`, and the event name
- * also as `otel.event.name` (Loki before PR #21229 drops the EventName field; rules filter on
- * otel_event_name). The processors of the provider (context, redaction) run on every record.
+ * A sink that writes each event with @logward/otel's emitSecurityEvent: eventName, `otel.event.name`
+ * (Loki before PR #21229 drops the EventName field; rules filter on otel_event_name), the taxonomy's
+ * severity, and a schema check of the attributes. The provider's processors (context, redaction) run
+ * on every record.
  */
 export function loggerSink(logger: Logger): KcpEventSink {
   return (name, attributes, options) => {
-    const { severityNumber, severityText } = severityFor(name, options.level);
-    logger.emit({
-      eventName: name,
-      severityNumber,
-      severityText,
-      body: options.body,
-      attributes: { 'otel.event.name': name, ...attributes },
-    });
+    const fields = {
+      ...attributes,
+      message: options.body,
+      ...(options.level ? { level: options.level } : {}),
+    } as SecurityEventFields<KcpEventName>;
+    emitSecurityEvent(logger as Parameters<typeof emitSecurityEvent>[0], name, fields);
   };
 }
 

@@ -20,7 +20,12 @@ export function captureEvents() {
   return {
     provider,
     events(): CapturedEvent[] {
-      return exporter.getFinishedLogRecords().map((r) => ({
+      const records = exporter.getFinishedLogRecords();
+      // Every event must pass the taxonomy's schema (emitSecurityEvent flags failures on the record).
+      const invalid = records.find((r) => r.attributes['logward.schema.errors'] !== undefined);
+      if (invalid)
+        throw new Error(`${invalid.eventName}: ${String(invalid.attributes['logward.schema.errors'])}`);
+      return records.map((r) => ({
         name: r.eventName ?? '',
         severityText: r.severityText,
         severityNumber: r.severityNumber,
