@@ -7,6 +7,7 @@
 import type { RedactionRuleDefinition } from './types.ts';
 import {
   checkAuthorizationValue,
+  checkEmail,
   checkGenericSecretAssignment,
   checkIban,
   checkIPv4,
@@ -330,6 +331,7 @@ export const defaultRedactionRules: readonly RedactionRuleDefinition[] = [
       '(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-])',
     keywords: [],
     minAt: 1,
+    check: checkEmail,
     action: 'hash',
     enabled: true,
   },

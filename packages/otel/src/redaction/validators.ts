@@ -287,3 +287,8 @@ export function checkIPv6(candidate: string): string | null {
   if (!isIPv6(candidate) || candidate === '::') return null;
   return candidate;
 }
+
+/** `scheme://user@host` is URL userinfo (a login name at a host), not an email address. */
+export function checkEmail(candidate: string, context: MatchContext): string | null {
+  return context.input.startsWith('://', context.start - 3) ? null : candidate;
+}
