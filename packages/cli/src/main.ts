@@ -9,12 +9,13 @@ export interface CommandModule {
   help: string;
 }
 
+type CommandEntry = { summary: string; load: () => Promise<CommandModule> };
+const command = (summary: string, load: CommandEntry['load']): CommandEntry => ({ summary, load });
+
 // One line per command; modules load on demand so `logward scan` does not pay for `demo`.
-const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
-  rules: {
-    summary: 'lint, test, diff and sync Loki rule files and packs',
-    load: () => import('./commands/rules.ts'),
-  },
+const commands: Record<string, CommandEntry> = {
+  rules: command('lint, test, diff and sync Loki rules and packs', () => import('./commands/rules.ts')),
+  scan: command('run rule packs over local log files, list alerts', () => import('./commands/scan.ts')),
 };
 
 export function usage(): string {

@@ -10,11 +10,18 @@ export const scanFormats = ['ndjson', 'journald-json', 'logfmt', 'otlp-json', 't
 export type ScanFormat = (typeof scanFormats)[number];
 
 const fieldValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+// Alloy's journal relabeling conventionally lowercases field names (PRIORITY -> priority,
+// _SYSTEMD_UNIT -> systemd_unit); `{ field, name }` names the metadata explicitly.
+export const defaultMetadataName = (field: string) =>
+  field
+    .replace(/^_+/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_');
 const metadataField = z.union([
-  z.string().transform((field) => ({ field, name: field })),
+  z.string().transform((field) => ({ field, name: defaultMetadataName(field) })),
   z
     .object({ field: z.string(), name: z.string().optional() })
-    .transform((m) => ({ field: m.field, name: m.name ?? m.field })),
+    .transform((m) => ({ field: m.field, name: m.name ?? defaultMetadataName(m.field) })),
 ]);
 
 const sourceSchema = z.object({
@@ -33,6 +40,13 @@ const sourceSchema = z.object({
         .regex(/^(raw|field:.+)$/, 'line must be raw or field:<NAME>')
         .optional(),
       metadata: z.array(metadataField).nullish(),
+      // logward extensions (optional): index labels taken from record fields ({ host: _HOSTNAME }),
+      // and the field holding the record's time (field:NAME) when the usual ones do not apply.
+      labels: z.record(z.string(), z.string()).nullish(),
+      time: z
+        .string()
+        .regex(/^field:.+$/, 'time must be field:<NAME>')
+        .optional(),
     })
     .optional(),
 });

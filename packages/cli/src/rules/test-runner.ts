@@ -335,13 +335,11 @@ async function runTest(
       continue;
     }
     ruler.advanceTo(new Date(startMs + at));
-    const got: GotAlert[] = ruler
-      .firingAlerts(check.alertname)
-      .map((a: Alert) => ({
-        labels: withoutAlertname(a.labels),
-        annotations: a.annotations,
-        value: a.value,
-      }));
+    const got: GotAlert[] = ruler.firingAlerts(check.alertname).map((a: Alert) => ({
+      labels: withoutAlertname(a.labels),
+      annotations: a.annotations,
+      value: a.value,
+    }));
     const expected: ExpectedAlert[] = (check.exp_alerts ?? []).map((e) => ({
       labels: e.exp_labels ?? {},
       annotations: e.exp_annotations ?? {},
