@@ -31,6 +31,7 @@ import type {
   VectorOp,
 } from './ast.ts';
 import { LogQLSyntaxError, UnsupportedQueryError } from './errors.ts';
+import { compileGoRegex } from './regex.ts';
 import { parseBytes, parseDurationMs, unquoteString } from './units.ts';
 
 class Builder {
@@ -357,9 +358,9 @@ class Builder {
         const expr = this.metricExpr(this.child(c, 'MetricExpr'));
         const [dst, replacement, src, regex] = strs as [string, string, string, string];
         try {
-          new RegExp(regex);
-        } catch {
-          this.fail(c, `invalid regular expression in label_replace(): ${regex}`);
+          compileGoRegex(regex, true);
+        } catch (err) {
+          this.fail(c, `invalid regex in label_replace: ${(err as Error).message}`);
         }
         return { kind: 'labelReplace', expr, dst, replacement, src, regex };
       }
@@ -548,17 +549,21 @@ class Builder {
       const inc = modifier.getChild('GroupingLabels');
       if (inc) matching.include = this.groupingLabels(inc);
     }
-    const comparison = isComparison(op);
-    if (returnBool && !comparison) this.fail(at, 'bool modifier can only be used on comparison operators');
+    // Loki (syntax/ast.go mustNewBinOpExpr): set operations reject literal legs; literal-only
+    // operations are folded, comparisons included (they give 0 or 1, with or without bool).
     const isSet = op === 'and' || op === 'or' || op === 'unless';
-    if (isSet && matching.card !== 'one-to-one') this.fail(at, `no grouping allowed for "${op}" operation`);
-    if (isSet && (lhs.kind === 'literal' || rhs.kind === 'literal'))
-      this.fail(at, `unexpected literal for right leg of logical/set binary operation (${op})`);
-    // Loki folds literal-only operations at parse time (syntax.mustNewBinOpExpr / reduceBinOp).
-    if (lhs.kind === 'literal' && rhs.kind === 'literal') {
-      if (comparison && !returnBool) this.fail(at, 'comparisons between scalars must use BOOL modifier');
+    if (isSet && lhs.kind === 'literal')
+      this.fail(
+        at,
+        `unexpected literal for left leg of logical/set binary operation (${op}): ${lhs.value.toFixed(6)}`,
+      );
+    if (isSet && rhs.kind === 'literal')
+      this.fail(
+        at,
+        `unexpected literal for right leg of logical/set binary operation (${op}): ${rhs.value.toFixed(6)}`,
+      );
+    if (lhs.kind === 'literal' && rhs.kind === 'literal')
       return { kind: 'literal', value: applyScalar(op, lhs.value, rhs.value) };
-    }
     const expr: BinaryExpr = { kind: 'binary', op, returnBool, matching, lhs, rhs };
     return expr;
   }
