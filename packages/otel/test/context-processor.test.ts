@@ -104,6 +104,15 @@ describe('request context', () => {
     expect(last().attributes['session.id']).toBe(sessionHash('caller-session'));
   });
 
+  it('hashes a caller session.id even with the request context switched off', () => {
+    const { logger, last } = contextPipeline({ config: { requestContext: false } });
+    runWithRequestContext({ userId: 'ignored' }, () => {
+      logger.emit({ eventName: 'session_created', attributes: { 'session.id': 'cookie-abc' } });
+    });
+    expect(last().attributes['session.id']).toBe(sessionHash('cookie-abc'));
+    expect(last().attributes['user.id']).toBeUndefined();
+  });
+
   it('sees fields added later in the request (authentication runs after the outer middleware)', () => {
     const { logger, last } = contextPipeline();
     runWithRequestContext({ requestId: 'r1' }, () => {

@@ -2,7 +2,9 @@
 // bytes each exporter request carries, plus decoders for both encodings. Protobuf is decoded with the
 // protobufjs root generated from the OTLP .proto files that @opentelemetry/otlp-transformer 0.213 ships
 // (the last release that carries it; it includes LogRecord.event_name).
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 
@@ -25,9 +27,10 @@ export interface DecodedRecord {
   spanId?: string;
 }
 
-export async function startOtlpReceiver() {
+/** Starts the receiver; with `tls` (PEM key and certificate) it speaks HTTPS. */
+export async function startOtlpReceiver(tls?: { key: string; cert: string }) {
   const requests: CapturedRequest[] = [];
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -42,13 +45,14 @@ export async function startOtlpReceiver() {
       res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' });
       res.end(json ? '{}' : Buffer.alloc(0));
     });
-  });
+  };
+  const server = tls ? createTlsServer(tls, handler) : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     requests,
     /** The OTLP base URL, as one would configure Loki's http://loki:3100/otlp. */
-    baseUrl: `http://127.0.0.1:${port}/otlp`,
+    baseUrl: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/otlp`,
     close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
   };
 }
@@ -146,6 +150,13 @@ function flatten(request: OtlpRequest, idToHex: (id: string) => string): Decoded
 /** Decodes one captured request according to its content type. */
 export function decodeRequest(request: CapturedRequest): DecodedRecord[] {
   const type = String(request.headers['content-type']);
+  if (request.headers['content-encoding'] === 'gzip') {
+    request = {
+      ...request,
+      body: gunzipSync(request.body),
+      headers: { ...request.headers, 'content-encoding': undefined },
+    };
+  }
   if (type.includes('application/json')) {
     // OTLP/JSON: ids are hex strings, enums numbers, 64-bit ints strings or numbers.
     return flatten(JSON.parse(request.body.toString('utf8')) as OtlpRequest, (id) => id);

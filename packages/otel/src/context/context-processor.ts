@@ -67,7 +67,7 @@ const requestContextAttributes: ReadonlyArray<[keyof RequestContext, string]> = 
   ['userAgent', 'user_agent.original'],
 ];
 
-type Stage = 'neutralize' | 'classify' | 'request' | 'attributes' | 'severity' | 'trace';
+type Stage = 'neutralize' | 'classify' | 'session' | 'request' | 'attributes' | 'severity' | 'trace';
 
 class SecurityContextProcessor implements LogRecordProcessorLike {
   private readonly hashSession: SessionHasher;
@@ -92,6 +92,7 @@ class SecurityContextProcessor implements LogRecordProcessorLike {
     const additions = new Map<string, unknown>();
     this.stage('neutralize', record, () => neutralizeRecord(record));
     this.stage('classify', record, () => this.classify(record, additions));
+    this.stage('session', record, () => this.hashCallerSession(record));
     if (this.useRequestContext)
       this.stage('request', record, () => this.addRequestContext(record, additions));
     this.stage('attributes', record, () => this.writeWithinLimit(record, additions));
@@ -121,22 +122,27 @@ class SecurityContextProcessor implements LogRecordProcessorLike {
     if (name && record.attributes['otel.event.name'] !== name) additions.set('otel.event.name', name);
   }
 
-  private addRequestContext(record: WritableLogRecord, additions: Map<string, unknown>): void {
+  /** A session.id the caller set is taken to be raw: it is replaced by its keyed hash in place. */
+  private hashCallerSession(record: WritableLogRecord): void {
     const attributes = record.attributes as Record<string, unknown>;
-    // A session.id the caller set is taken to be raw: it is replaced by its hash in place.
     const callerSession = attributes['session.id'];
     if (typeof callerSession === 'string' && callerSession !== '') {
       attributes['session.id'] = this.hashSession(callerSession);
     }
+  }
+
+  private addRequestContext(record: WritableLogRecord, additions: Map<string, unknown>): void {
+    const attributes = record.attributes;
     const ctx = getRequestContext();
     if (!ctx) return;
     for (const [field, key] of requestContextAttributes) {
       const value = ctx[field];
-      if (value === undefined || value === '' || key in attributes) continue;
+      if (value === undefined || value === '' || Object.hasOwn(attributes, key)) continue;
       additions.set(key, typeof value === 'string' ? neutralizeString(value) : value);
     }
-    if (ctx.sessionId && !('session.id' in attributes))
+    if (ctx.sessionId && !Object.hasOwn(attributes, 'session.id')) {
       additions.set('session.id', this.hashSession(ctx.sessionId));
+    }
   }
 
   private writeWithinLimit(record: WritableLogRecord, additions: Map<string, unknown>): void {
@@ -144,7 +150,7 @@ class SecurityContextProcessor implements LogRecordProcessorLike {
     const newKeys: Array<[string, unknown]> = [];
     for (const [key, value] of additions) {
       // Overwriting an existing key never hits the limit; only new keys need room.
-      if (key in attributes) attributes[key] = value;
+      if (Object.hasOwn(attributes, key)) attributes[key] = value;
       else newKeys.push([key, value]);
     }
     const limit = attributeCountLimitOf(record, this.limit);
@@ -152,7 +158,7 @@ class SecurityContextProcessor implements LogRecordProcessorLike {
     let needed = newKeys.length + this.reserved;
     const overBudget = Object.keys(attributes).length + needed > limit;
     const countDropped = sdkDropped > 0 || overBudget;
-    if (countDropped && !(droppedAttributesKey in attributes)) needed++;
+    if (countDropped && !Object.hasOwn(attributes, droppedAttributesKey)) needed++;
     const evicted = makeRoom(record, needed, limit, this.protectedKeys);
     if (countDropped) newKeys.push([droppedAttributesKey, sdkDropped + evicted]);
     for (const [key, value] of newKeys) record.setAttribute(key, value);
