@@ -39,7 +39,13 @@ function attributesSchema<N extends SecurityEventName>(name: N) {
   const optional = Object.fromEntries(
     Object.entries(shape).map(([k, v]) => [k, v.optional()]),
   ) as OptionalShape<AttributesShape<N>>;
-  return z.object(optional).catchall(anyValue);
+  // The event name again as an attribute: Loki before grafana/loki PR #21229 drops the OTLP EventName
+  // field, so producers (the @logward/otel processor, Go services) write otel.event.name too.
+  const eventNameAttribute = z.literal(name).optional();
+  schemaRegistry.add(eventNameAttribute, {
+    description: 'The event name again (semconv otel.event.name); Loki structured metadata otel_event_name.',
+  });
+  return z.object({ 'otel.event.name': eventNameAttribute, ...optional }).catchall(anyValue);
 }
 
 function recordSchema<N extends SecurityEventName>(name: N) {

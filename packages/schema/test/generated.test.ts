@@ -32,9 +32,11 @@ describe('generated artefacts', () => {
       expect(def.properties.severityNumber).toEqual({ $ref: '#/$defs/severityNumber' });
       const attrs = Object.keys(def.properties.attributes.properties);
       expect(attrs).toEqual([
+        'otel.event.name',
         ...Object.keys(commonAttributes),
         ...Object.keys(eventDefinitions[name].attributes),
       ]);
+      expect(def.properties.attributes.properties['otel.event.name'].const).toBe(name);
     }
     expect(schema.$defs['user.id'].description).toMatch(/server-side auth state/);
     expect(schema.$defs['logward.kcp.reason(kcp_conn_closed)'].enum).toContain('idle_timeout');
