@@ -16,7 +16,9 @@ export const help = `usage: logward rules <lint|test|sync|diff> [options]
   diff --loki <url>      show how Loki's rule groups differ from the packs/files
   sync --loki <url>      make Loki's rule groups match the packs/files
 
-Run \`logward rules <subcommand> --help\` for its options.`;
+Run \`logward rules <subcommand> --help\` for its options.
+Exit codes: 0 ok, 1 findings (lint problems, failed tests, differences), 2 usage error,
+3 a local file could not be read, 4 Loki could not be reached or answered with an error.`;
 
 export const lintHelp = `usage: logward rules lint [--format text|json] <files|dirs>...
 

@@ -1,6 +1,6 @@
 // Which files `rules lint` (and sync/diff given paths) read from the operands.
 import path from 'node:path';
-import { expandOperands, isRuleTestFile, isYamlFile, walk } from '../files.ts';
+import { expandOperands, isRuleTestFile, isYamlFile, readText, walk } from '../files.ts';
 import { exists, loadPack } from '../packs.ts';
 import { InputError } from '../exit-codes.ts';
 import { stat } from 'node:fs/promises';
@@ -36,11 +36,11 @@ export async function walkRuleFiles(operands: string[]): Promise<string[]> {
       out.push(pack.rulesFile);
     }
     const insidePack = (file: string) => [...packDirs].some((dir) => file.startsWith(dir + path.sep));
-    out.push(
-      ...files.filter(
-        (f) => isYamlFile(f) && !isRuleTestFile(f) && !insidePack(f) && path.basename(f) !== 'manifest.yaml',
-      ),
+    const candidates = files.filter(
+      (f) => isYamlFile(f) && !isRuleTestFile(f) && !insidePack(f) && path.basename(f) !== 'manifest.yaml',
     );
+    // Other YAML in a directory (Loki config fragments, CI files) is not a rule file unless it has groups.
+    for (const file of candidates) if (/^groups\s*:/m.test(await readText(file))) out.push(file);
   }
   return [...new Set(out)];
 }

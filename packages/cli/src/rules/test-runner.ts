@@ -8,6 +8,7 @@ import {
   formatProblem,
   instantQuery,
   parsePromDuration,
+  parseQuery,
   parseRuleFile,
   parseYamlSource,
   zodProblems,
@@ -187,8 +188,24 @@ async function runRuleTestFile(
       });
       continue;
     }
-    const rules = parseRuleFile(text, path.relative(process.cwd(), resolved) || resolved);
+    const rules = parseRuleFile(
+      text,
+      path.isAbsolute(file) ? resolved : path.relative(process.cwd(), resolved),
+    );
     errors.push(...rules.problems);
+    // promtool refuses rule files whose expressions do not parse; so do we, at the expression.
+    for (const rule of rules.groups.flatMap((g) => g.rules)) {
+      try {
+        parseQuery(rule.expr);
+      } catch (error) {
+        errors.push({
+          ...rule.exprPosition,
+          message: `invalid LogQL in "${rule.name}": ${(error as Error).message}`,
+          severity: 'error',
+          code: 'logql-syntax',
+        });
+      }
+    }
     groups.push(...rules.groups);
   }
   if (errors.length > errorsBefore) return undefined; // a broken rule file: its problems are the report
@@ -432,7 +449,7 @@ function describeAlert(prefix: string, alert: ExpectedAlert | GotAlert, keys?: s
   const shown = keys ?? Object.keys(alert.annotations).sort();
   for (const key of shown) {
     const value = alert.annotations[key];
-    lines.push(`      ${key}: ${value === undefined ? '(none)' : JSON.stringify(value)}`);
+    lines.push(`           ${key}: ${value === undefined ? '(none)' : JSON.stringify(value)}`);
   }
   return lines;
 }
@@ -467,7 +484,7 @@ function closestDifferences(expected: ExpectedAlert, got: GotAlert[]): string[] 
 
 export function formatTestReport(report: TestReport, style: Style, cwd: string): string {
   const out: string[] = [];
-  const rel = (f: string) => path.relative(cwd, f) || f;
+  const rel = (f: string) => (path.isAbsolute(f) ? f : path.relative(cwd, path.resolve(f)) || f);
   for (const error of report.errors) out.push(style.red(formatProblem({ ...error, file: rel(error.file) })));
   for (const fileResult of report.files) {
     out.push(style.bold(rel(fileResult.file)));

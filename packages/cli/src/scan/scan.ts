@@ -419,7 +419,7 @@ export async function scanFiles(
       try {
         const result = rangeQuery(query, inputStreams, {
           start: BigInt(alert.firstMs - rangeMs) * nsPerMs + 1n,
-          end: BigInt(alert.firstMs) * nsPerMs,
+          end: BigInt(alert.firstMs) * nsPerMs + 1n, // log queries exclude their end
           limit: 1000,
           direction: 'forward',
         });
