@@ -98,6 +98,17 @@ const spanContext = {
   traceFlags: TraceFlags.SAMPLED,
 };
 
+// Compile-time: the processor is a LogRecordProcessor of every line, without casts.
+export const assignableToEveryLine: [
+  sdk0208.LogRecordProcessor,
+  sdk0223.LogRecordProcessor,
+  sdk3.LogRecordProcessor,
+] = [
+  createSecurityContextProcessor({ sessionIdKey: testSessionKey }),
+  createSecurityContextProcessor({ sessionIdKey: testSessionKey }),
+  createSecurityContextProcessor({ sessionIdKey: testSessionKey }),
+];
+
 describe.each(lines)('$name', (line) => {
   it('classifies, adds request context, neutralizes and keeps the span', () => {
     const pipeline = line.build([createSecurityContextProcessor({ sessionIdKey: testSessionKey })]);

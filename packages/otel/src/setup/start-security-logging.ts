@@ -85,7 +85,7 @@ function buildProcessors(where: string, options: ResolvedSecurityLoggingOptions)
     scheduledDelayMillis: options.scheduledDelayMillis,
     exportTimeoutMillis: options.exportTimeoutMillis,
   });
-  return [context as unknown as LogRecordProcessor, redaction as unknown as LogRecordProcessor, batch];
+  return [context, redaction, batch];
 }
 
 /**
