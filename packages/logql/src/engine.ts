@@ -6,6 +6,7 @@
  */
 import type {
   BinaryExpr,
+  LabelFilter,
   Expr,
   Grouping,
   LabelMatcher,
@@ -18,10 +19,13 @@ import type {
 import { LogQLExecutionError, LogQLSyntaxError, UnsupportedQueryError } from './errors.ts';
 import { compareLabels, ERROR_LABEL, labelsKey, PRESERVE_ERROR_LABEL, type Labels } from './labels.ts';
 import { applyScalar, isComparison, parseQuery } from './parse.ts';
+import { JsonHints, parseJsonLine } from './parsers.ts';
 import {
   compileLabelFilter,
   compileMatcher,
   compilePipeline,
+  compileStage,
+  pureStages,
   parseGoFloat,
   type EntryState,
   type StageFn,
@@ -94,15 +98,24 @@ interface SeriesSamples {
   ts: bigint[];
   values: number[];
   sorted: boolean;
+  count: number;
+  sum: number;
 }
 
 interface Collector {
   expr: RangeAggregationExpr;
   matchers: ((labels: Labels) => boolean)[];
-  prefixKey: string;
-  prefix: StageFn[];
-  rest: StageFn[];
-  extract: (e: EntryState) => Sample | undefined;
+  selectorKey: string;
+  /** Pipeline stages with a canonical key each, so collectors can share common prefixes. */
+  stages: { key: string; fn: StageFn; stage: PipelineStage }[];
+  /** Labels the consumer reads (series identity and unwrap); undefined means all of them. */
+  needs: Set<string> | undefined;
+  value: (e: EntryState) => number | undefined;
+  /** The value extractor never writes to the entry (no unwrap), so it can read a shared entry. */
+  valuePure: boolean;
+  identity: SeriesIdentity;
+  /** One step whose window is the whole scan window: keep running totals instead of samples. */
+  accumulate: boolean;
   lo: bigint; // exclusive
   hi: bigint; // inclusive
   series: Map<string, SeriesSamples>;
@@ -127,57 +140,87 @@ function validateSelector(ms: LabelMatcher[]): void {
     );
 }
 
-const parserKinds = new Set(['json', 'logfmt', 'regexp', 'pattern', 'unpack']);
-
-/** The shareable prefix: everything up to and including the last parser stage. */
-function splitPipeline(stages: PipelineStage[]): [PipelineStage[], PipelineStage[]] {
-  let cut = 0;
-  for (let i = 0; i < stages.length; i++) if (parserKinds.has(stages[i]!.kind)) cut = i + 1;
-  return [stages.slice(0, cut), stages.slice(cut)];
-}
-
 function canonicalMatchers(ms: LabelMatcher[]): string {
   return JSON.stringify([...ms].sort((a, b) => (a.name + a.op + a.value < b.name + b.op + b.value ? -1 : 1)));
 }
 
-function seriesLabelsFn(expr: RangeAggregationExpr, inject: Grouping | undefined): (e: EntryState) => Labels {
+interface SeriesIdentity {
+  /**
+   * A string that identifies the series within one collector (cheap to compute); the series'
+   * labelsKey is computed once, when the series is first seen.
+   */
+  key: (e: EntryState) => string;
+  labels: (e: EntryState) => Labels;
+}
+
+function hasError(e: EntryState): boolean {
+  return e.labels.err !== '' || e.labels.errDetails !== '';
+}
+
+/** Which labels a sample's series carries (Loki's GroupedLabels with the extractor's grouping). */
+function seriesIdentity(expr: RangeAggregationExpr, inject: Grouping | undefined): SeriesIdentity {
   let grouping = expr.grouping ?? inject;
-  const noLabels = expr.op === 'absent_over_time';
-  if (noLabels) return (e) => (e.labels.err !== '' || e.labels.errDetails !== '' ? e.labels.toLabels() : {});
+  const full: SeriesIdentity = {
+    key: (e) => e.labels.pristineKey() ?? labelsKey(e.labels.toLabels()),
+    labels: (e) => e.labels.toLabels(),
+  };
+  const none: SeriesIdentity = {
+    key: (e) => (hasError(e) ? full.key(e) : '{}'),
+    labels: (e) => (hasError(e) ? e.labels.toLabels() : {}),
+  };
+  // absent_over_time is extracted without labels (syntax/extractor.go noLabels).
+  if (expr.op === 'absent_over_time') return none;
   if (expr.unwrap && (!grouping || grouping.without || grouping.labels.length === 0)) {
     // Loki drops the unwrapped label (labelSampleExtractor: groups += labelName, without = true).
     if (!grouping || grouping.labels.length === 0) grouping = { without: true, labels: [expr.unwrap.label] };
     else grouping = { without: true, labels: [...grouping.labels, expr.unwrap.label] };
   }
-  if (!grouping) return (e) => e.labels.toLabels();
-  const names = [...grouping.labels].sort();
+  if (!grouping) return full;
+  const names = [...new Set(grouping.labels)].sort();
   if (!grouping.without) {
-    if (names.length === 0)
-      return (e) => (e.labels.err !== '' || e.labels.errDetails !== '' ? e.labels.toLabels() : {});
-    return (e) => e.labels.pick(names);
+    if (names.length === 0) return none;
+    if (names.length === 1) {
+      const only = names[0]!;
+      return {
+        // A single grouping label: its value is the identity ('\u0000' marks "absent"; errors use full keys).
+        key: (e) => (hasError(e) ? '\u0001' + full.key(e) : (e.labels.get(only) ?? '\u0000')),
+        labels: (e) => e.labels.pick(names),
+      };
+    }
+    return {
+      key: (e) => {
+        if (hasError(e)) return full.key(e);
+        let k = '{';
+        for (const n of names) {
+          const v = e.labels.get(n);
+          if (v === undefined) continue;
+          if (k.length > 1) k += ', ';
+          k += n + '=' + JSON.stringify(v);
+        }
+        return k + '}';
+      },
+      labels: (e) => e.labels.pick(names),
+    };
   }
-  return (e) => {
+  const without = (e: EntryState): Labels => {
     const all = e.labels.toLabels();
-    if (e.labels.err !== '' || e.labels.errDetails !== '') return all;
+    if (hasError(e)) return all;
     for (const n of names) delete all[n];
     return all;
   };
+  return { key: (e) => labelsKey(without(e)), labels: without };
 }
 
-function makeExtractor(
-  expr: RangeAggregationExpr,
-  inject: Grouping | undefined,
-): (e: EntryState) => Sample | undefined {
-  const labelsOf = seriesLabelsFn(expr, inject);
-  const sample = (e: EntryState, value: number): Sample => {
-    const labels = labelsOf(e);
-    return { labels, key: labelsKey(labels), value };
-  };
+/** Returns the sample value for an entry, or undefined when the entry yields no sample. */
+function makeValueExtractor(expr: RangeAggregationExpr): {
+  value: (e: EntryState) => number | undefined;
+  pure: boolean;
+} {
   const u = expr.unwrap;
   if (!u) {
     if (expr.op === 'bytes_over_time' || expr.op === 'bytes_rate')
-      return (e) => sample(e, Buffer.byteLength(e.line, 'utf8'));
-    return (e) => sample(e, 1);
+      return { value: (e) => Buffer.byteLength(e.line, 'utf8'), pure: true };
+    return { value: () => 1, pure: true };
   }
   const post = u.postFilters.map(compileLabelFilter);
   const convert: (v: string) => number | undefined =
@@ -190,16 +233,19 @@ function makeExtractor(
           }
         : parseGoFloat;
   const label = u.label;
-  return (e) => {
-    const raw = e.labels.get(label);
-    if (raw === undefined || raw === '') return undefined;
-    let v = convert(raw);
-    if (v === undefined) {
-      v = 0;
-      e.labels.setErr('SampleExtractionErr', conversionDetails(u.conversion, raw));
-    }
-    for (const f of post) if (!f(e)) return undefined;
-    return sample(e, v);
+  return {
+    pure: false,
+    value: (e) => {
+      const raw = e.labels.get(label);
+      if (raw === undefined || raw === '') return undefined;
+      let v = convert(raw);
+      if (v === undefined) {
+        v = 0;
+        e.labels.setErr('SampleExtractionErr', conversionDetails(u.conversion, raw));
+      }
+      for (const f of post) if (!f(e)) return undefined;
+      return v;
+    },
   };
 }
 
@@ -209,18 +255,94 @@ function conversionDetails(conv: string | undefined, raw: string): string {
   return `strconv.ParseFloat: parsing ${JSON.stringify(raw)}: invalid syntax`;
 }
 
+const accumulating = new Set([
+  'count_over_time',
+  'rate',
+  'bytes_over_time',
+  'bytes_rate',
+  'sum_over_time',
+  'absent_over_time',
+]);
+
+const stageCache = new Map<string, StageFn>();
+
+function compileStageCached(stage: PipelineStage): { key: string; fn: StageFn; stage: PipelineStage } {
+  const key = JSON.stringify(stage);
+  const hit = stageCache.get(key);
+  if (hit) return { key, fn: hit, stage };
+  const fn = compileStage(stage);
+  if (stageCache.size > 2000) stageCache.clear();
+  stageCache.set(key, fn);
+  return { key, fn, stage };
+}
+
+/** Label names a label filter reads. */
+function filterNames(f: LabelFilter, out: Set<string>): void {
+  if (f.kind === 'and' || f.kind === 'or') {
+    filterNames(f.left, out);
+    filterNames(f.right, out);
+  } else if (f.kind === 'matcher') out.add(f.matcher.name);
+  else out.add(f.name);
+}
+
+/** What a consumer of the series reads: grouping labels and the unwrapped label (undefined: all). */
+function consumerNeeds(expr: RangeAggregationExpr, inject: Grouping | undefined): Set<string> | undefined {
+  const grouping = expr.grouping ?? inject;
+  const out = new Set<string>();
+  if (expr.unwrap) {
+    out.add(expr.unwrap.label);
+    for (const f of expr.unwrap.postFilters) filterNames(f, out);
+  }
+  if (expr.op === 'absent_over_time') return out;
+  if (!grouping || grouping.without) return undefined;
+  for (const n of grouping.labels) out.add(n);
+  return out;
+}
+
+/**
+ * Labels the stages after position i (and the consumer) read, like Loki's ParserLabelHints;
+ * undefined when they may read any label (templates, unknown consumers).
+ */
+function needsAfter(c: Collector, i: number): Set<string> | undefined {
+  if (!c.needs) return undefined;
+  const out = new Set(c.needs);
+  for (let j = i + 1; j < c.stages.length; j++) {
+    const st = c.stages[j]!.stage;
+    switch (st.kind) {
+      case 'labelFilter':
+        filterNames(st.filter, out);
+        break;
+      case 'lineFilter':
+      case 'decolorize':
+        break;
+      case 'drop':
+      case 'keep':
+        for (const it of st.items) out.add(it.name);
+        break;
+      default:
+        // Parsers, formatters and unpack: be safe and extract everything.
+        return undefined;
+    }
+  }
+  return out;
+}
+
 function makeCollector(expr: RangeAggregationExpr, inject: Grouping | undefined, steps: bigint[]): Collector {
   if (expr.op === 'rate_counter') throw new UnsupportedQueryError('rate_counter');
-  const [prefixStages, restStages] = splitPipeline(expr.selector.stages);
   const rangeNs = BigInt(Math.round(expr.rangeMs * 1e6));
   const offsetNs = BigInt(Math.round(expr.offsetMs * 1e6));
   return {
     expr,
     matchers: selectorMatchers(expr.selector.matchers),
-    prefixKey: canonicalMatchers(expr.selector.matchers) + JSON.stringify(prefixStages),
-    prefix: compilePipeline(prefixStages),
-    rest: compilePipeline(restStages),
-    extract: makeExtractor(expr, inject),
+    selectorKey: canonicalMatchers(expr.selector.matchers),
+    stages: expr.selector.stages.map(compileStageCached),
+    needs: consumerNeeds(expr, inject),
+    ...(() => {
+      const v = makeValueExtractor(expr);
+      return { value: v.value, valuePure: v.pure };
+    })(),
+    identity: seriesIdentity(expr, inject),
+    accumulate: steps.length === 1 && accumulating.has(expr.op),
     lo: steps[0]! - rangeNs - offsetNs,
     hi: steps[steps.length - 1]! - offsetNs,
     series: new Map(),
@@ -232,49 +354,154 @@ function runStages(stages: StageFn[], e: EntryState): boolean {
   return true;
 }
 
-/** One pass over the streams feeding every collector; shared prefixes parse each line once. */
+/**
+ * A trie of pipeline stages over the collectors that read one stream: collectors whose
+ * pipelines start with the same stages share those stages' work (and one parse of the line).
+ */
+interface StageNode {
+  fn: StageFn | undefined;
+  pure: boolean;
+  /** For a plain `| json` node: the union of labels its consumers read (null: all). */
+  required: Set<string> | null | undefined;
+  isJson: boolean;
+  children: Map<string, StageNode>;
+  /** children as an array, filled before the scan (iteration speed). */
+  childList: StageNode[];
+  /** Collectors whose pipeline ends at this node, with their entry index range in the stream. */
+  ends: { c: Collector; from: number; to: number }[];
+  from: number;
+  to: number;
+}
+
+function newNode(fn: StageFn | undefined): StageNode {
+  return {
+    fn,
+    pure: fn !== undefined && pureStages.has(fn),
+    required: undefined,
+    isJson: false,
+    children: new Map(),
+    childList: [],
+    ends: [],
+    from: Number.MAX_SAFE_INTEGER,
+    to: -1,
+  };
+}
+
+function addSample(c: Collector, e: EntryState, value: number): void {
+  const id = c.identity.key(e);
+  let series = c.series.get(id);
+  if (!series) {
+    const labels = c.identity.labels(e);
+    series = { labels, key: labelsKey(labels), ts: [], values: [], sorted: true, count: 0, sum: 0 };
+    c.series.set(id, series);
+  }
+  if (c.accumulate) {
+    series.count++;
+    series.sum += value;
+    return;
+  }
+  const ts = e.ts;
+  if (series.ts.length > 0 && series.ts[series.ts.length - 1]! > ts) series.sorted = false;
+  series.ts.push(ts);
+  series.values.push(value);
+}
+
+function fork(e: EntryState): EntryState {
+  return { ts: e.ts, line: e.line, labels: e.labels.fork() };
+}
+
+/**
+ * Runs one line through the stage trie. `owned`: this entry state may be written. Stages and
+ * extractors that only read (line filters, string label filters) share the state; writers
+ * get a copy-on-write fork whenever someone else still needs the unmodified state.
+ */
+function visitNode(node: StageNode, e: EntryState, i: number, owned: boolean): void {
+  let consumers = 0;
+  const ends = node.ends;
+  const kids = node.childList;
+  for (let k = 0; k < ends.length; k++) if (i >= ends[k]!.from && i < ends[k]!.to) consumers++;
+  for (let k = 0; k < kids.length && consumers < 2; k++)
+    if (i >= kids[k]!.from && i < kids[k]!.to) consumers++;
+  const exclusive = owned && consumers === 1;
+  for (let k = 0; k < ends.length; k++) {
+    const end = ends[k]!;
+    if (i < end.from || i >= end.to) continue;
+    const c = end.c;
+    const st = c.valuePure || exclusive ? e : fork(e);
+    const v = c.value(st);
+    if (v !== undefined) addSample(c, st, v);
+  }
+  for (let k = 0; k < kids.length; k++) {
+    const child = kids[k]!;
+    if (i < child.from || i >= child.to) continue;
+    if (child.pure) {
+      if (child.fn!(e)) visitNode(child, e, i, exclusive);
+      continue;
+    }
+    const st = exclusive ? e : fork(e);
+    if (child.fn!(st)) visitNode(child, st, i, true);
+  }
+}
+
+/** Replaces plain `| json` nodes whose consumers read few labels by a hinted parser (Loki's parser hints). */
+function applyHints(node: StageNode): void {
+  if (node.isJson && node.required) {
+    const hints = new JsonHints(node.required);
+    node.fn = (e) => {
+      parseJsonLine(e.line, e.labels, hints);
+      return true;
+    };
+  }
+  node.childList = [...node.children.values()];
+  for (const child of node.childList) applyHints(child);
+}
+
+/** One pass over the streams feeding every collector; shared pipeline prefixes run once per line. */
 function scan(streams: NormalizedStream[], collectors: Collector[]): void {
   if (collectors.length === 0) return;
   for (const stream of streams) {
-    const active = collectors.filter((c) => c.matchers.every((m) => m(stream.labels)));
-    if (active.length === 0) continue;
-    const groups = new Map<string, Collector[]>();
-    let lo: bigint | undefined;
-    let hi: bigint | undefined;
-    for (const c of active) {
-      const g = groups.get(c.prefixKey);
-      if (g) g.push(c);
-      else groups.set(c.prefixKey, [c]);
-      if (lo === undefined || c.lo < lo) lo = c.lo;
-      if (hi === undefined || c.hi > hi) hi = c.hi;
-    }
-    const from = lowerIndex(stream.ts, lo!, false);
-    const to = lowerIndex(stream.ts, hi!, false); // first index with ts > hi
-    const groupList = [...groups.values()];
-    for (let i = from; i < to; i++) {
-      const ts = stream.ts[i]!;
-      for (const group of groupList) {
-        let inAny = false;
-        for (const c of group) if (ts > c.lo && ts <= c.hi) inAny = true;
-        if (!inAny) continue;
-        const base: EntryState = { ts, line: stream.lines[i]!, labels: newEntryLabels(stream, i) };
-        if (!runStages(group[0]!.prefix, base)) continue;
-        const single = group.length === 1;
-        for (const c of group) {
-          if (!(ts > c.lo && ts <= c.hi)) continue;
-          const e: EntryState = single ? base : { ts, line: base.line, labels: base.labels.fork() };
-          if (!runStages(c.rest, e)) continue;
-          const s = c.extract(e);
-          if (!s) continue;
-          let series = c.series.get(s.key);
-          if (!series) {
-            series = { labels: s.labels, key: s.key, ts: [], values: [], sorted: true };
-            c.series.set(s.key, series);
-          }
-          if (series.ts.length > 0 && series.ts[series.ts.length - 1]! > ts) series.sorted = false;
-          series.ts.push(ts);
-          series.values.push(s.value);
+    const roots = new Map<string, StageNode>();
+    for (const c of collectors) {
+      if (!c.matchers.every((m) => m(stream.labels))) continue;
+      const from = lowerIndex(stream.ts, c.lo, false);
+      const to = lowerIndex(stream.ts, c.hi, false);
+      if (to <= from) continue;
+      let node: StageNode | undefined = roots.get(c.selectorKey);
+      if (!node) roots.set(c.selectorKey, (node = newNode(undefined)));
+      const path: StageNode[] = [node];
+      for (let si = 0; si < c.stages.length; si++) {
+        const st = c.stages[si]!;
+        let next: StageNode | undefined = node.children.get(st.key);
+        if (!next) {
+          node.children.set(st.key, (next = newNode(st.fn)));
+          next.isJson = st.stage.kind === 'json' && st.stage.params.length === 0;
         }
+        node = next;
+        path.push(node);
+        if (node.isJson && node.required !== null) {
+          const need = needsAfter(c, si);
+          if (!need) node.required = null;
+          else {
+            if (!node.required) node.required = new Set();
+            for (const n of need) node.required.add(n);
+          }
+        }
+      }
+      node.ends.push({ c, from, to });
+      for (const n of path) {
+        if (from < n.from) n.from = from;
+        if (to > n.to) n.to = to;
+      }
+    }
+    for (const root of roots.values()) {
+      applyHints(root);
+      for (let i = root.from; i < root.to; i++) {
+        visitNode(
+          root,
+          { ts: stream.ts[i]!, line: stream.lines[i]!, labels: newEntryLabels(stream, i) },
+          i,
+          true,
+        );
       }
     }
   }
@@ -412,6 +639,7 @@ function absentLabels(ms: LabelMatcher[]): Labels {
 }
 
 function rangeStep(c: Collector, t: bigint): Vector {
+  if (c.accumulate) return accumulatedStep(c);
   const rangeNs = BigInt(Math.round(c.expr.rangeMs * 1e6));
   const offsetNs = BigInt(Math.round(c.expr.offsetMs * 1e6));
   const hi = t - offsetNs;
@@ -424,6 +652,36 @@ function rangeStep(c: Collector, t: bigint): Vector {
     if (ERROR_LABEL in s.labels && s.labels[PRESERVE_ERROR_LABEL] !== 'true') pipelineError(s.labels);
     out.push({ labels: s.labels, key: s.key, value: aggregateWindow(c.expr, s.values, from, to) });
   }
+  return finishStep(c, out);
+}
+
+/** Accumulated series (single-step collectors): totals were summed during the scan. */
+function accumulatedStep(c: Collector): Vector {
+  const out: Vector = [];
+  const rangeSec = c.expr.rangeMs / 1000;
+  for (const s of c.series.values()) {
+    if (s.count === 0) continue;
+    if (ERROR_LABEL in s.labels && s.labels[PRESERVE_ERROR_LABEL] !== 'true') pipelineError(s.labels);
+    let value: number;
+    switch (c.expr.op) {
+      case 'count_over_time':
+        value = s.count;
+        break;
+      case 'rate':
+        value = c.expr.unwrap ? s.sum / rangeSec : s.count / rangeSec;
+        break;
+      case 'bytes_rate':
+        value = s.sum / rangeSec;
+        break;
+      default:
+        value = s.sum;
+    }
+    out.push({ labels: s.labels, key: s.key, value });
+  }
+  return finishStep(c, out);
+}
+
+function finishStep(c: Collector, out: Vector): Vector {
   if (c.expr.op === 'absent_over_time') {
     if (out.length > 0) return [];
     const labels = absentLabels(c.expr.selector.matchers);

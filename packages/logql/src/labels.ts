@@ -22,8 +22,11 @@ export class LabelsBuilder {
   private shared: boolean;
   err: string;
   errDetails: string;
+  /** labelsKey(base), when the caller knows it: the series key of an untouched entry. */
+  baseKey: string | undefined;
 
-  constructor(base: Labels) {
+  constructor(base: Labels, baseKey?: string) {
+    this.baseKey = baseKey;
     this.base = base;
     this.meta = null;
     this.parsed = null;
@@ -35,7 +38,7 @@ export class LabelsBuilder {
 
   /** A copy that shares storage until either side writes. */
   fork(): LabelsBuilder {
-    const f = new LabelsBuilder(this.base);
+    const f = new LabelsBuilder(this.base, this.baseKey);
     f.meta = this.meta;
     f.parsed = this.parsed;
     f.deleted = this.deleted;
@@ -54,9 +57,30 @@ export class LabelsBuilder {
     this.shared = false;
   }
 
+  /** The stream key if nothing was added, deleted or flagged; undefined otherwise. */
+  pristineKey(): string | undefined {
+    if (this.baseKey === undefined || this.err !== '' || this.errDetails !== '') return undefined;
+    if (
+      (this.meta && this.meta.size > 0) ||
+      (this.parsed && this.parsed.size > 0) ||
+      (this.deleted && this.deleted.size > 0)
+    )
+      return undefined;
+    return this.baseKey;
+  }
+
   /** Loki's BaseHas: the stream labels contain the name. */
   baseHas(name: string): boolean {
-    return Object.prototype.hasOwnProperty.call(this.base, name);
+    // Stream label objects are created without a prototype (streams.ts), so a lookup is enough.
+    return this.base[name] !== undefined;
+  }
+
+  hasAnyMeta(): boolean {
+    return this.meta !== null && this.meta.size > 0;
+  }
+
+  hasParsed(name: string): boolean {
+    return this.parsed !== null && this.parsed.has(name);
   }
 
   hasMeta(name: string): boolean {
@@ -71,7 +95,7 @@ export class LabelsBuilder {
     if (m !== undefined) return m;
     if (this.deleted?.has(name)) return undefined;
     const v = this.base[name];
-    return v === undefined || v === '' || !this.baseHas(name) ? undefined : v;
+    return v === undefined || v === '' ? undefined : v;
   }
 
   /** Adds structured metadata the way Loki's LabelsBuilder.Add does (collisions with stream labels get `_extracted`). */
@@ -149,7 +173,7 @@ export class LabelsBuilder {
       }
       if (this.deleted?.has(n)) continue;
       const v = this.base[n];
-      if (v !== undefined && v !== '' && this.baseHas(n)) out[n] = v;
+      if (v !== undefined && v !== '') out[n] = v;
     }
     return out;
   }

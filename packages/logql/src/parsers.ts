@@ -26,36 +26,95 @@ function sanitizedPart(key: string): string {
   return v;
 }
 
+/**
+ * Loki's ParserLabelHints for `| json`: only the labels the rest of the query reads are
+ * extracted, nested objects that cannot lead to one are skipped, the first occurrence of a
+ * key wins, and parsing stops once every required label was found (pkg/logql/log/parser_hints.go).
+ */
+export class JsonHints {
+  readonly required: Set<string>;
+  readonly prefixes: string[];
+  constructor(required: Set<string>) {
+    this.required = required;
+    this.prefixes = [...required];
+  }
+  private readonly prefixCache = new Map<string, boolean>();
+  shouldExtractPrefix(prefix: string): boolean {
+    let ok = this.prefixCache.get(prefix);
+    if (ok === undefined) {
+      ok = this.prefixes.some((r) => r.startsWith(prefix));
+      if (this.prefixCache.size < 10000) this.prefixCache.set(prefix, ok);
+    }
+    return ok;
+  }
+}
+
+const nameCache = new WeakMap<object, Map<string, Map<string, string>>>();
+function namesFor(base: object): Map<string, Map<string, string>> {
+  let m = nameCache.get(base);
+  if (!m) nameCache.set(base, (m = new Map()));
+  return m;
+}
+
+class StopParsing extends Error {}
+const stopParsing = new StopParsing();
+
 /** `| json` without parameters: flattens nested objects with "_", skips arrays and nulls. */
-export function parseJsonLine(line: string, lbs: LabelsBuilder): void {
-  const visit = (prefix: string, key: string, start: number, end: number, type: string): void => {
+export function parseJsonLine(line: string, lbs: LabelsBuilder, hints?: JsonHints): void {
+  let found = 0;
+  // Final label names depend only on the key path and the stream labels when the entry has
+  // no structured metadata, so they are cached per stream and per object prefix.
+  const names = lbs.hasAnyMeta() ? undefined : namesFor(lbs.base);
+  const visitObject = (prefix: string, objStart: number): void => {
+    let inner = names?.get(prefix);
+    if (names && !inner && names.size < 1000) names.set(prefix, (inner = new Map()));
+    eachMember(line, objStart, (key, start, end, type) => visit(prefix, inner, key, start, end, type));
+  };
+  const visit = (
+    prefix: string,
+    inner: Map<string, string> | undefined,
+    key: string,
+    start: number,
+    end: number,
+    type: string,
+  ): void => {
     if (type === 'object') {
       const part = sanitizedPart(key);
       let np: string;
       if (prefix === '') np = part !== '' && /^[0-9]/.test(part) ? '_' + part : part;
       else np = part === '' ? prefix : prefix + '_' + part;
-      eachMember(line, start, (k, s, e, t) => visit(np, k, s, e, t));
+      if (hints && !hints.shouldExtractPrefix(np)) return;
+      visitObject(np, start);
       return;
     }
     if (type === 'array' || type === 'null') return;
-    let name: string;
-    if (prefix === '') {
-      name = sanitizeLabelKey(key, true);
-      if (name === '') return;
-      name = lbs.parserKey(name);
-    } else {
-      const part = sanitizedPart(key);
-      name = part === '' ? prefix : prefix + '_' + part;
-      if (lbs.baseHas(name) || lbs.hasMeta(name)) name = name + '_extracted';
+    let name = inner?.get(key);
+    if (name === undefined) {
+      if (prefix === '') {
+        name = sanitizeLabelKey(key, true);
+        if (name !== '') name = lbs.parserKey(name);
+      } else {
+        const part = sanitizedPart(key);
+        name = part === '' ? prefix : prefix + '_' + part;
+        if (lbs.baseHas(name) || lbs.hasMeta(name)) name = name + '_extracted';
+      }
+      if (inner && inner.size < 10000) inner.set(key, name);
+    }
+    if (name === '') return;
+    if (hints) {
+      if (!hints.required.has(name) || lbs.hasParsed(name)) return;
+      found++;
     }
     let value: string;
     if (type === 'string') value = decodeString(line, start, end);
     else value = line.slice(start, end);
     lbs.setParsed(name, value);
+    if (hints && found === hints.required.size) throw stopParsing;
   };
   try {
-    eachMember(line, 0, (k, s, e, t) => visit('', k, s, e, t));
+    visitObject('', 0);
   } catch (err) {
+    if (err === stopParsing) return;
     if (err instanceof JsonScanError) lbs.setErr(ERR_JSON, err.message);
     else throw err;
   }

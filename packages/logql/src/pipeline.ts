@@ -27,6 +27,14 @@ export interface EntryState {
 /** Returns false to drop the entry. */
 export type StageFn = (e: EntryState) => boolean;
 
+/** Stages that never write to the entry (line filters, string/ip label filters): safe on shared state. */
+export const pureStages = new WeakSet<StageFn>();
+
+function isPureLabelFilter(f: LabelFilter): boolean {
+  if (f.kind === 'and' || f.kind === 'or') return isPureLabelFilter(f.left) && isPureLabelFilter(f.right);
+  return f.kind === 'matcher' || f.kind === 'ip';
+}
+
 const ERR_LABEL_FILTER = 'LabelFilterErr';
 const ERR_TEMPLATE = 'TemplateFormatErr';
 
@@ -75,6 +83,13 @@ function compileLineFilter(f: LineFilter): (line: string) => boolean {
 
 /** Go's strconv.ParseFloat accepted forms. */
 export function parseGoFloat(s: string): number | undefined {
+  // Fast path: plain decimal integers (status codes, counts).
+  let digits = s.length > 0 && s.length < 16;
+  for (let i = 0; digits && i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) digits = false;
+  }
+  if (digits) return Number(s);
   if (/^[+-]?(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?$/.test(s)) {
     if (s.includes('_')) return undefined;
     return Number(s);
@@ -224,7 +239,9 @@ export function compileStage(stage: PipelineStage): StageFn {
   switch (stage.kind) {
     case 'lineFilter': {
       const test = compileLineFilter(stage.filter);
-      return (e) => test(e.line);
+      const fn: StageFn = (e) => test(e.line);
+      pureStages.add(fn);
+      return fn;
     }
     case 'json': {
       if (stage.params.length === 0)
@@ -266,7 +283,9 @@ export function compileStage(stage: PipelineStage): StageFn {
       };
     case 'labelFilter': {
       const f = compileLabelFilter(stage.filter);
-      return f;
+      const fn: StageFn = (e) => f(e);
+      if (isPureLabelFilter(stage.filter)) pureStages.add(fn);
+      return fn;
     }
     case 'lineFormat': {
       const tpl = compileTemplate(stage.template);

@@ -72,7 +72,8 @@ export function normalizeStreams(streams: readonly InputStream[]): NormalizedStr
   >();
   let seq = 0;
   for (const s of streams) {
-    const labels: Labels = {};
+    // No prototype: LabelsBuilder.baseHas is a plain lookup (no "constructor" surprises).
+    const labels: Labels = Object.create(null) as Labels;
     for (const k of Object.keys(s.labels).sort()) {
       const v = s.labels[k]!;
       if (v !== '') labels[k] = v;
@@ -119,7 +120,7 @@ export function lowerIndex(ts: bigint[], bound: bigint, inclusive: boolean): num
 }
 
 export function newEntryLabels(stream: NormalizedStream, i: number): LabelsBuilder {
-  const b = new LabelsBuilder(stream.labels);
+  const b = new LabelsBuilder(stream.labels, stream.key);
   const md = stream.metadata[i];
   if (md) b.addMetadata(md);
   return b;
