@@ -279,12 +279,13 @@ describe('metrics', () => {
     const harness = lines[0]!.build(
       processor({ budgetMs: 1 }, { meterProvider: meters.meterProvider, now: () => (clock += 5) }),
     );
+    // The clock starts at the body (t=5, deadline t=6); the attribute reads t=10: over budget.
     harness.emit({ body: 'password=a1', attributes: { b: 'password=b2' } });
     const [record] = harness.records();
-    expect(record!.body).toBe('[REDACTED:time-budget]');
+    expect(record!.body).toBe('password=[REDACTED:password-assignment]');
     expect(record!.attributes).toMatchObject({
       b: '[REDACTED:time-budget]',
-      'logward.redaction.rules': 'time-budget',
+      'logward.redaction.rules': 'password-assignment,time-budget',
     });
     expect(await meters.sums('logward.redaction.budget_exceeded', '')).toEqual({ '': 1 });
   });

@@ -4,6 +4,9 @@
 import fc from 'fast-check';
 import * as sdk3 from '@opentelemetry/sdk-logs';
 import { describe, expect, it } from 'vitest';
+
+// Generous per-test limit: the machine may be shared; these are correctness tests, not timing tests.
+const propertyTimeout = 120_000;
 import { createRedactionProcessor, createRedactor } from '../src/redaction/index.ts';
 import { fakeSecrets, fakeSecretsInContext, testRedactionConfig } from './redaction-fixtures.ts';
 
@@ -76,89 +79,105 @@ function leaked(output: unknown, secrets: readonly string[]): string[] {
 }
 
 describe('properties of the redactor', () => {
-  it('no seeded secret survives anywhere in a random nested value; the input is not mutated', () => {
-    let seeded = 0;
-    fc.assert(
-      fc.property(tree, ({ value, secrets }) => {
-        const before = JSON.stringify(value);
-        // The generator really plants secrets: they are in the input before redaction.
-        expect(leaked(value, secrets)).toEqual(secrets);
-        seeded += secrets.length;
-        const out = redactor.redactValue(value);
-        expect(JSON.stringify(value)).toBe(before);
-        expect(leaked(out, secrets)).toEqual([]);
-      }),
-      { numRuns: 400, seed: 424242 },
-    );
-    expect(seeded).toBeGreaterThan(200);
-  });
+  it(
+    'no seeded secret survives anywhere in a random nested value; the input is not mutated',
+    () => {
+      let seeded = 0;
+      fc.assert(
+        fc.property(tree, ({ value, secrets }) => {
+          const before = JSON.stringify(value);
+          // The generator really plants secrets: they are in the input before redaction.
+          expect(leaked(value, secrets)).toEqual(secrets);
+          seeded += secrets.length;
+          const out = redactor.redactValue(value);
+          expect(JSON.stringify(value)).toBe(before);
+          expect(leaked(out, secrets)).toEqual([]);
+        }),
+        { numRuns: 400, seed: 424242 },
+      );
+      expect(seeded).toBeGreaterThan(200);
+    },
+    propertyTimeout,
+  );
 
-  it('the prefilter gives exactly the output of running every rule on every string', () => {
-    fc.assert(
-      fc.property(tree, ({ value }) => {
-        expect(redactor.redactValue(value)).toEqual(naive.redactValue(value));
-      }),
-      { numRuns: 300, seed: 777 },
-    );
-  });
+  it(
+    'the prefilter gives exactly the output of running every rule on every string',
+    () => {
+      fc.assert(
+        fc.property(tree, ({ value }) => {
+          expect(redactor.redactValue(value)).toEqual(naive.redactValue(value));
+        }),
+        { numRuns: 300, seed: 777 },
+      );
+    },
+    propertyTimeout,
+  );
 
-  it('never throws on arbitrary strings and values, and is idempotent on strings', () => {
-    fc.assert(
-      fc.property(
-        fc.oneof(
-          fc.string({ unit: 'binary', maxLength: 200 }),
-          fc.string({ unit: 'grapheme-ascii', maxLength: 200 }),
+  it(
+    'never throws on arbitrary strings and values, and is idempotent on strings',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.oneof(
+            fc.string({ unit: 'binary', maxLength: 200 }),
+            fc.string({ unit: 'grapheme-ascii', maxLength: 200 }),
+          ),
+          (text) => {
+            const once = redactor.redactString(text);
+            expect(redactor.redactString(once)).toBe(once);
+          },
         ),
-        (text) => {
-          const once = redactor.redactString(text);
-          expect(redactor.redactString(once)).toBe(once);
-        },
-      ),
-      { numRuns: 500, seed: 99 },
-    );
-    fc.assert(
-      fc.property(
-        fc.anything({ withTypedArray: true, withMap: true, withSet: true, withDate: true }),
-        (value) => {
-          redactor.redactValue(value);
-        },
-      ),
-      { numRuns: 300, seed: 5 },
-    );
-  });
+        { numRuns: 500, seed: 99 },
+      );
+      fc.assert(
+        fc.property(
+          fc.anything({ withTypedArray: true, withMap: true, withSet: true, withDate: true }),
+          (value) => {
+            redactor.redactValue(value);
+          },
+        ),
+        { numRuns: 300, seed: 5 },
+      );
+    },
+    propertyTimeout,
+  );
 });
 
 describe('properties of the processor in a real LoggerProvider', () => {
-  it('no seeded secret in any exported body or attribute; emit never throws', () => {
-    const exporter = new sdk3.InMemoryLogRecordExporter();
-    const provider = new sdk3.LoggerProvider({
-      processors: [
-        createRedactionProcessor(testRedactionConfig),
-        new sdk3.SimpleLogRecordProcessor({ exporter }),
-      ],
-    });
-    const logger = provider.getLogger('properties');
-    const attributes = fc.array(fc.tuple(key, tree), { maxLength: 6 });
-    let seeded = 0;
-    fc.assert(
-      fc.property(tree, attributes, (body, attrs) => {
-        exporter.reset();
-        const record: Record<string, unknown> = {};
-        const secrets = [...body.secrets];
-        for (const [k, child] of attrs) {
-          if (k === '' || k === '__proto__') continue;
-          record[k] = child.value;
-        }
-        for (const [k, child] of attrs) if (record[k] === child.value) secrets.push(...child.secrets);
-        expect(() =>
-          logger.emit({ body: body.value as string, attributes: record as Record<string, string> }),
-        ).not.toThrow();
-        const [exported] = exporter.getFinishedLogRecords();
-        expect(leaked({ body: exported!.body, attributes: exported!.attributes }, secrets)).toEqual([]);
-        seeded += secrets.length;
-      }),
-      { numRuns: 300, seed: 31337 },
-    );
-    expect(seeded).toBeGreaterThan(200);
-  });
+  it(
+    'no seeded secret in any exported body or attribute; emit never throws',
+    () => {
+      const exporter = new sdk3.InMemoryLogRecordExporter();
+      const provider = new sdk3.LoggerProvider({
+        processors: [
+          createRedactionProcessor(testRedactionConfig),
+          new sdk3.SimpleLogRecordProcessor({ exporter }),
+        ],
+      });
+      const logger = provider.getLogger('properties');
+      const attributes = fc.array(fc.tuple(key, tree), { maxLength: 6 });
+      let seeded = 0;
+      fc.assert(
+        fc.property(tree, attributes, (body, attrs) => {
+          exporter.reset();
+          const record: Record<string, unknown> = {};
+          const secrets = [...body.secrets];
+          for (const [k, child] of attrs) {
+            if (k === '' || k === '__proto__') continue;
+            record[k] = child.value;
+          }
+          for (const [k, child] of attrs) if (record[k] === child.value) secrets.push(...child.secrets);
+          expect(() =>
+            logger.emit({ body: body.value as string, attributes: record as Record<string, string> }),
+          ).not.toThrow();
+          const [exported] = exporter.getFinishedLogRecords();
+          expect(leaked({ body: exported!.body, attributes: exported!.attributes }, secrets)).toEqual([]);
+          seeded += secrets.length;
+        }),
+        { numRuns: 300, seed: 31337 },
+      );
+      expect(seeded).toBeGreaterThan(200);
+    },
+    propertyTimeout,
+  );
 });

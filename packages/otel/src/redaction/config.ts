@@ -177,6 +177,7 @@ export interface CompiledRule {
   readonly secretGroup: number;
   readonly keywords: readonly string[];
   readonly minDigits?: number;
+  readonly minDigitRun?: number;
   readonly minAt?: number;
   readonly minColons?: number;
   readonly minEntropy: number;
@@ -220,6 +221,7 @@ function compile(definition: RedactionRuleDefinition, builtin: boolean): Compile
     secretGroup,
     keywords: definition.keywords.map((k) => k.toLowerCase()),
     ...(definition.minDigits !== undefined ? { minDigits: definition.minDigits } : {}),
+    ...(definition.minDigitRun !== undefined ? { minDigitRun: definition.minDigitRun } : {}),
     ...(definition.minAt !== undefined ? { minAt: definition.minAt } : {}),
     ...(definition.minColons !== undefined ? { minColons: definition.minColons } : {}),
     minEntropy: definition.minEntropy ?? 0,

@@ -1,38 +1,122 @@
 // One pass over a string decides which rules can possibly match it, so a clean record runs almost
 // no regexes. Keywords go through an Aho-Corasick automaton (ASCII, case-folded, dense DFA table);
-// the same loop counts digits, `@` and `:` for the rules that have no literal to key on.
+// the same loop counts digits, `@` and `:` and measures the longest digit run (digits joined by
+// single spaces or dashes, as in card numbers, SSNs and IBANs) for rules with no literal to key on.
 
 export interface PrefilterRule {
   readonly keywords: readonly string[];
   readonly minDigits?: number;
+  readonly minDigitRun?: number;
   readonly minAt?: number;
   readonly minColons?: number;
 }
 
 const ALPHABET = 128;
 
+interface Features {
+  digits: number;
+  maxDigitRun: number;
+  at: number;
+  colons: number;
+}
+
+const digitRuns = /[0-9](?:[ -]?[0-9])*/g;
+
+function countUpTo(input: string, ch: string, limit: number): number {
+  let count = 0;
+  let from = input.indexOf(ch);
+  while (from !== -1 && count < limit) {
+    count++;
+    from = input.indexOf(ch, from + 1);
+  }
+  return count;
+}
+
+function countDigits(input: string): number {
+  let digits = 0;
+  for (let i = 0; i < input.length; i++) {
+    const c = input.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+  }
+  return digits;
+}
+
+/** Longest run of digits where single spaces or dashes between digits do not break the run. */
+function longestDigitRun(input: string): number {
+  let longest = 0;
+  digitRuns.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = digitRuns.exec(input)) !== null) {
+    let digits = 0;
+    const run = m[0];
+    for (let i = 0; i < run.length; i++) {
+      const c = run.charCodeAt(i);
+      if (c >= 48 && c <= 57) digits++;
+    }
+    if (digits > longest) longest = digits;
+  }
+  return longest;
+}
+
 export class KeywordPrefilter {
   private readonly transitions: Int32Array;
   private readonly outputs: (readonly number[] | undefined)[];
-  private readonly featureRules: { index: number; minDigits: number; minAt: number; minColons: number }[] =
-    [];
+  /** 1 where a state completes at least one keyword; a byte load in the hot loop. */
+  private readonly accepting: Uint8Array;
+  private readonly featureRules: {
+    index: number;
+    minDigits: number;
+    minDigitRun: number;
+    minAt: number;
+    minColons: number;
+  }[] = [];
   private readonly alwaysRules: number[] = [];
   private readonly stamps: Uint32Array;
   private stamp = 0;
   private readonly ruleCount: number;
+  private readonly scratch: Features = { digits: 0, maxDigitRun: 0, at: 0, colons: 0 };
+  private readonly maxAt: number;
+  private readonly maxColons: number;
+  /** Matches when a string has at least the smallest `minDigits` threshold of digits. */
+  private readonly minDigitsRegex: RegExp | undefined;
+  /** Matches when a string has a digit run of at least the smallest `minDigitRun` threshold. */
+  private readonly digitRunRegex: RegExp | undefined;
 
   constructor(rules: readonly PrefilterRule[]) {
     this.ruleCount = rules.length;
     this.stamps = new Uint32Array(rules.length);
+    const thresholds = (pick: (rule: PrefilterRule) => number | undefined) =>
+      rules.map(pick).filter((n): n is number => n !== undefined && n > 0);
+    const atThresholds = thresholds((r) => r.minAt);
+    const colonThresholds = thresholds((r) => r.minColons);
+    const digitThresholds = thresholds((r) => r.minDigits);
+    const runThresholds = thresholds((r) => r.minDigitRun);
+    this.maxAt = Math.max(0, ...atThresholds);
+    this.maxColons = Math.max(0, ...colonThresholds);
+    // One native gate at the smallest threshold; the exact count (computed only for strings that
+    // pass it) is then compared with each rule's own threshold.
+    this.minDigitsRegex =
+      digitThresholds.length > 0
+        ? new RegExp(`(?:[0-9][^0-9]*){${Math.min(...digitThresholds)}}`)
+        : undefined;
+    this.digitRunRegex =
+      runThresholds.length > 0
+        ? new RegExp(`[0-9](?:[ -]?[0-9]){${Math.min(...runThresholds) - 1}}`)
+        : undefined;
     // Build the trie.
     const children: Map<number, number>[] = [new Map()];
     const nodeOutputs: Set<number>[] = [new Set()];
     rules.forEach((rule, index) => {
-      const gated = rule.minDigits !== undefined || rule.minAt !== undefined || rule.minColons !== undefined;
+      const gated =
+        rule.minDigits !== undefined ||
+        rule.minDigitRun !== undefined ||
+        rule.minAt !== undefined ||
+        rule.minColons !== undefined;
       if (gated) {
         this.featureRules.push({
           index,
           minDigits: rule.minDigits ?? 0,
+          minDigitRun: rule.minDigitRun ?? 0,
           minAt: rule.minAt ?? 0,
           minColons: rule.minColons ?? 0,
         });
@@ -87,7 +171,42 @@ export class KeywordPrefilter {
         }
       }
     }
+    // Case folding is compiled into the table: 'A'..'Z' move like 'a'..'z'.
+    for (let node = 0; node < nodeCount; node++) {
+      for (let c = 65; c <= 90; c++)
+        this.transitions[node * ALPHABET + c] = this.transitions[node * ALPHABET + (c | 32)]!;
+    }
     this.outputs = nodeOutputs.map((set) => (set.size > 0 ? [...set].sort((a, b) => a - b) : undefined));
+    this.accepting = Uint8Array.from(this.outputs, (o) => (o === undefined ? 0 : 1));
+  }
+
+  /**
+   * Counts only as far as the thresholds need, with native searches: `@` and `:` by indexOf,
+   * digits and digit runs by small linear regexes that fail fast on text without digits.
+   */
+  private features(input: string): Features {
+    const f = this.scratch;
+    f.at = this.maxAt > 0 ? countUpTo(input, '@', this.maxAt) : 0;
+    f.colons = this.maxColons > 0 ? countUpTo(input, ':', this.maxColons) : 0;
+    f.digits = 0;
+    f.maxDigitRun = 0;
+    if (this.minDigitsRegex?.test(input) === true) f.digits = countDigits(input);
+    if (this.digitRunRegex?.test(input) === true) f.maxDigitRun = longestDigitRun(input);
+    return f;
+  }
+
+  /** Marks the rules of an accepting state; returns the updated count of distinct hits. */
+  private collect(state: number, stamp: number, hits: number): number {
+    const found = this.outputs[state]!;
+    const stamps = this.stamps;
+    for (let k = 0; k < found.length; k++) {
+      const index = found[k]!;
+      if (stamps[index] !== stamp) {
+        stamps[index] = stamp;
+        hits++;
+      }
+    }
+    return hits;
   }
 
   /**
@@ -101,45 +220,36 @@ export class KeywordPrefilter {
       this.stamp = stamp = 1;
     }
     const transitions = this.transitions;
-    const outputs = this.outputs;
-    const stamps = this.stamps;
+    const accepting = this.accepting;
     let state = 0;
-    let hits = 0;
-    let digits = 0;
-    let at = 0;
-    let colons = 0;
-    for (let i = 0; i < input.length; i++) {
-      let code = input.charCodeAt(i);
+    let accepted = 0;
+    const length = input.length;
+    for (let i = 0; i < length; i++) {
+      const code = input.charCodeAt(i);
       if (code >= ALPHABET) {
         state = 0;
         continue;
       }
-      if (code <= 57) {
-        if (code >= 48) digits++;
-      } else if (code === 58) colons++;
-      else if (code === 64) at++;
-      else if (code >= 65 && code <= 90) code |= 32;
-      state = transitions[state * ALPHABET + code]!;
-      const found = outputs[state];
-      if (found !== undefined) {
-        for (let k = 0; k < found.length; k++) {
-          const index = found[k]!;
-          if (stamps[index] !== stamp) {
-            stamps[index] = stamp;
-            hits++;
-          }
-        }
-      }
+      // Upper-case letters have the transitions of their lower-case twins: no folding here.
+      state = transitions[(state << 7) | code]!;
+      if (accepting[state] !== 0) accepted = this.collect(state, stamp, accepted);
     }
-    for (const rule of this.featureRules) {
-      if (
-        digits >= rule.minDigits &&
-        at >= rule.minAt &&
-        colons >= rule.minColons &&
-        stamps[rule.index] !== stamp
-      ) {
-        stamps[rule.index] = stamp;
-        hits++;
+    let hits = accepted;
+    // Feature gates use native string search, which is far cheaper per char than this loop.
+    const features = this.featureRules.length > 0 ? this.features(input) : undefined;
+    const stamps = this.stamps;
+    if (features !== undefined) {
+      for (const rule of this.featureRules) {
+        if (
+          features.digits >= rule.minDigits &&
+          features.maxDigitRun >= rule.minDigitRun &&
+          features.at >= rule.minAt &&
+          features.colons >= rule.minColons &&
+          stamps[rule.index] !== stamp
+        ) {
+          stamps[rule.index] = stamp;
+          hits++;
+        }
       }
     }
     for (const index of this.alwaysRules) {

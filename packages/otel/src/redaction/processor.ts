@@ -5,7 +5,14 @@
 import { diag, type MeterProvider } from '@opentelemetry/api';
 import type { RedactionConfigInput } from './config.ts';
 import { RedactionMetrics } from './metrics.ts';
-import { createRedactor, DROPPED, maskMarker, type Redactor, type RedactorOptions } from './redactor.ts';
+import {
+  createRedactor,
+  DROPPED,
+  maskMarker,
+  type RedactionScope,
+  type Redactor,
+  type RedactorOptions,
+} from './redactor.ts';
 import { createRedactionReport, type RedactionReport } from './types.ts';
 
 export const redactionAttributeNames = {
@@ -59,9 +66,12 @@ let warnedAboutRandomKey = false;
 class RedactionProcessor implements RedactionLogRecordProcessor {
   readonly redactor: Redactor;
   private readonly metrics: RedactionMetrics;
+  /** One scope reused for every record: onEmit is synchronous, so records never interleave. */
+  private readonly scope: RedactionScope;
 
   constructor(redactor: Redactor, meterProvider: MeterProvider | undefined) {
     this.redactor = redactor;
+    this.scope = redactor.beginScope(createRedactionReport());
     this.metrics = new RedactionMetrics(meterProvider);
   }
 
@@ -79,17 +89,20 @@ class RedactionProcessor implements RedactionLogRecordProcessor {
   }
 
   private redact(record: RedactableLogRecord): void {
-    const report = createRedactionReport();
-    const scope = this.redactor.beginScope(report);
+    const scope = this.scope;
+    scope.reset();
+    const report = scope.report;
     const body = record.body;
     if (body !== undefined && body !== null) {
       const out = scope.value(body, 0);
       if (out !== body) record.setBody(out === DROPPED ? maskMarker(scope.lastDropRule ?? 'drop') : out);
     }
     const attributes = record.attributes as Record<string, unknown>;
-    for (const key of Object.keys(attributes)) {
+    // for-in over the SDK's plain attribute object: no key array allocated per record; deleting
+    // the current key during the loop is allowed.
+    for (const key in attributes) {
       const value = attributes[key];
-      const out = this.redactor.isSensitiveKey(key) ? scope.keyed(value) : scope.value(value, 0);
+      const out = scope.entry(key, value, 0);
       if (out === value) continue;
       if (out === DROPPED) {
         // The SDK has no remove API; deleting from its attribute map is the documented way.

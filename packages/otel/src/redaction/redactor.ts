@@ -53,6 +53,20 @@ function randomProcessKey(): string {
   return processPseudonymKey;
 }
 
+/**
+ * What the engine knows about a key: whether it names a secret, and the last string value seen
+ * under it that needed no redaction. Attribute values repeat (methods, routes, user agents,
+ * service names); redaction is a pure function of the string, so an identical value is clean
+ * again without another scan.
+ */
+export interface KeyInfo {
+  readonly sensitive: boolean;
+  lastClean: string | undefined;
+}
+
+/** Longest string remembered as clean per key (bounds the memory the shortcut can hold). */
+const maxRememberedLength = 512;
+
 interface Span {
   start: number;
   end: number;
@@ -72,7 +86,9 @@ class RedactionEngine implements Redactor {
   readonly now: () => number;
   private readonly pseudonymKey: string;
   private readonly pseudonyms = new Map<string, string>();
-  private readonly keyVerdicts = new Map<string, boolean>();
+  private readonly keys = new Map<string, KeyInfo>();
+  /** Remember the last clean value per key (a prefilter shortcut, so off in naive mode). */
+  readonly rememberCleanValues: boolean;
   private readonly sensitiveNames: readonly string[];
 
   constructor(config: ResolvedRedactionConfig, options: RedactorOptions) {
@@ -81,6 +97,7 @@ class RedactionEngine implements Redactor {
     this.usesRandomPseudonymKey = config.pseudonymKey === undefined;
     this.pseudonymKey = config.pseudonymKey ?? randomProcessKey();
     this.prefilter = options.prefilter === false ? undefined : new KeywordPrefilter(this.rules);
+    this.rememberCleanValues = this.prefilter !== undefined;
     this.candidates = this.rules.map((_, i) => i);
     this.now = options.now ?? (() => performance.now());
     this.sensitiveNames = config.sensitiveKeys.names;
@@ -117,13 +134,18 @@ class RedactionEngine implements Redactor {
   }
 
   isSensitiveKey(key: string): boolean {
-    const cached = this.keyVerdicts.get(key);
-    if (cached !== undefined) return cached;
-    const verdict = this.computeKeyVerdict(key);
-    // Keys repeat across records; the cache is bounded so hostile key churn cannot grow it.
-    if (this.keyVerdicts.size >= 10_000) this.keyVerdicts.clear();
-    this.keyVerdicts.set(key, verdict);
-    return verdict;
+    return this.keyInfo(key).sensitive;
+  }
+
+  /** Per-key facts, cached: keys repeat across records. Bounded so hostile key churn cannot grow it. */
+  keyInfo(key: string): KeyInfo {
+    let info = this.keys.get(key);
+    if (info === undefined) {
+      if (this.keys.size >= 10_000) this.keys.clear();
+      info = { sensitive: this.computeKeyVerdict(key), lastClean: undefined };
+      this.keys.set(key, info);
+    }
+    return info;
   }
 
   private computeKeyVerdict(key: string): boolean {
@@ -165,7 +187,8 @@ class RedactionEngine implements Redactor {
 export class RedactionScope {
   private readonly engine: RedactionEngine;
   readonly report: RedactionReport;
-  private readonly deadline: number;
+  private deadline = Number.POSITIVE_INFINITY;
+  private started = false;
   private exhausted = false;
   private visited = 0;
   /** Id of the rule behind the latest `drop`, for callers that must put a marker in its place. */
@@ -175,16 +198,55 @@ export class RedactionScope {
   constructor(engine: RedactionEngine, report: RedactionReport) {
     this.engine = engine;
     this.report = report;
-    this.deadline = engine.now() + engine.config.budgetMs;
   }
 
   get budgetExceeded(): boolean {
     return this.exhausted;
   }
 
+  /**
+   * The clock starts at the first string that needs pattern matching: a clean record never reads
+   * it, and the prefilter scan before that point is linear and cheap.
+   */
   private overBudget(): boolean {
-    if (!this.exhausted && this.engine.now() > this.deadline) this.exhausted = true;
+    if (this.exhausted) return true;
+    const now = this.engine.now();
+    if (!this.started) {
+      this.started = true;
+      this.deadline = now + this.engine.config.budgetMs;
+    }
+    if (now > this.deadline) this.exhausted = true;
     return this.exhausted;
+  }
+
+  /** Reuses the scope for the next record (the processor is synchronous, one record at a time). */
+  reset(): void {
+    if (this.report.total > 0) {
+      this.report.counts.clear();
+      this.report.total = 0;
+    }
+    this.deadline = Number.POSITIVE_INFINITY;
+    this.started = false;
+    this.exhausted = false;
+    this.visited = 0;
+    this.lastDropRule = undefined;
+  }
+
+  /** Redacts the value under a key: the whole value if the key is sensitive, else its content. */
+  entry(key: string, item: unknown, depth: number): unknown {
+    const info = this.engine.keyInfo(key);
+    if (info.sensitive) return this.keyed(item);
+    if (item === info.lastClean) return item;
+    const next = this.value(item, depth);
+    if (
+      next === item &&
+      typeof item === 'string' &&
+      item.length <= maxRememberedLength &&
+      this.engine.rememberCleanValues
+    ) {
+      info.lastClean = item;
+    }
+    return next;
   }
 
   /** After the budget: no more scanning, every remaining non-empty string is masked whole. */
@@ -327,7 +389,7 @@ export class RedactionScope {
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
       const item = value[key];
-      const next = this.engine.isSensitiveKey(key) ? this.keyed(item) : this.value(item, depth + 1);
+      const next = this.entry(key, item, depth + 1);
       if (out === undefined) {
         if (next === item) continue;
         out = {};

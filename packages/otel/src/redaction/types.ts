@@ -35,8 +35,13 @@ export interface RedactionRuleDefinition {
   readonly secretGroup?: number;
   /** Lowercase literals; the regex only runs on strings containing one of them. */
   readonly keywords: readonly string[];
-  /** Prefilter for digit-shaped data without literals (cards, SSN, IBAN, IPs). */
+  /** Prefilter: the string must contain at least this many digits in total (IPs). */
   readonly minDigits?: number;
+  /**
+   * Prefilter for digit-shaped data without literals (cards, SSN, IBAN): the longest run of
+   * digits, where single spaces or dashes between digits do not break the run.
+   */
+  readonly minDigitRun?: number;
   /** Prefilter: the string must contain at least this many `@`. */
   readonly minAt?: number;
   /** Prefilter: the string must contain at least this many `:`. */

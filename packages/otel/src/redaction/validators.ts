@@ -253,8 +253,11 @@ export function checkAuthorizationValue(candidate: string, context: MatchContext
 function decodeJwtPayload(token: string): Record<string, unknown> | null {
   const payload = token.split('.')[1];
   if (payload === undefined) return null;
+  const json = Buffer.from(payload, 'base64url').toString('utf8');
+  // Only cluster-issued tokens matter here; skip parsing every other JWT.
+  if (!json.includes('kubernetes')) return null;
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    const parsed: unknown = JSON.parse(json);
     return parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : null;
   } catch {
     return null;
