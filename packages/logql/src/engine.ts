@@ -1117,20 +1117,50 @@ export function evaluateInstantBatch(
   streams: readonly InputStream[],
   time: TimeInput,
 ): (VectorResult | ScalarResult)[] {
+  return evaluateInstantBatchSettled(exprs, streams, time).map((r) => {
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  });
+}
+
+export type SettledQueryResult =
+  { status: 'fulfilled'; value: VectorResult | ScalarResult } | { status: 'rejected'; reason: Error };
+
+/**
+ * Like evaluateInstantBatch, but one query's failure (syntax, unsupported construct,
+ * pipeline error) does not affect the others, as when Loki's ruler evaluates each rule alone.
+ */
+export function evaluateInstantBatchSettled(
+  exprs: readonly (string | Expr)[],
+  streams: readonly InputStream[],
+  time: TimeInput,
+): SettledQueryResult[] {
   const t = toNanos(time);
-  const parsed = exprs.map(toExpr);
   const plan: Plan = { collectors: new Map() };
-  for (const e of parsed) {
-    if (e.kind === 'logSelector')
-      throw new LogQLExecutionError(
-        'log queries are not supported as an instant query type, please change your query to a range query type',
-      );
-    planExpr(e, [t], plan);
-  }
+  const planned = exprs.map((expr): { expr: SampleExpr } | { error: Error } => {
+    try {
+      const e = toExpr(expr);
+      if (e.kind === 'logSelector')
+        throw new LogQLExecutionError(
+          'log queries are not supported as an instant query type, please change your query to a range query type',
+        );
+      // Plan into a scratch plan first so a failing query leaves no collectors behind.
+      const own: Plan = { collectors: new Map(plan.collectors) };
+      planExpr(e, [t], own);
+      for (const [k, v] of own.collectors) plan.collectors.set(k, v);
+      return { expr: e };
+    } catch (err) {
+      return { error: err as Error };
+    }
+  });
   scan(normalizeStreams(streams), [...plan.collectors.values()]);
-  return parsed.map((e) => {
-    const se = e as SampleExpr;
-    return instantFromStep(se, evalStep(se, t, plan), t);
+  return planned.map((p): SettledQueryResult => {
+    if ('error' in p) return { status: 'rejected', reason: p.error };
+    try {
+      return { status: 'fulfilled', value: instantFromStep(p.expr, evalStep(p.expr, t, plan), t) };
+    } catch (err) {
+      return { status: 'rejected', reason: err as Error };
+    }
   });
 }
 

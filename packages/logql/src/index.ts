@@ -7,12 +7,14 @@ export { parseQuery } from './parse.ts';
 export { LogQLExecutionError, LogQLSyntaxError, UnsupportedQueryError } from './errors.ts';
 export {
   evaluateInstantBatch,
+  evaluateInstantBatchSettled,
   instantQuery,
   rangeQuery,
   type MatrixResult,
   type QueryResult,
   type RangeOptions,
   type ScalarResult,
+  type SettledQueryResult,
   type StreamsResult,
   type VectorResult,
 } from './engine.ts';

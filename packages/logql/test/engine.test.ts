@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest';
+import {
+  evaluateInstantBatch,
+  evaluateInstantBatchSettled,
+  instantQuery,
+  LogQLExecutionError,
+  LogQLSyntaxError,
+  parseQuery,
+  rangeQuery,
+  UnsupportedQueryError,
+  type InputStream,
+} from '../src/index.ts';
+import { auditRules, generateAuditStreams } from '../bench/audit-events.ts';
+
+const streams: InputStream[] = [
+  {
+    labels: { service_name: 'shop' },
+    entries: [
+      { time: '2026-11-23T10:00:10Z', line: 'level=error msg="login failed"', metadata: { user_id: 'u1' } },
+      { time: '2026-11-23T10:00:20.5Z', line: 'level=info msg="login ok"', metadata: { user_id: 'u2' } },
+    ],
+  },
+];
+
+describe('parseQuery', () => {
+  it('returns the typed AST', () => {
+    const ast = parseQuery(
+      'sum by (user_id) (count_over_time({service_name="shop"} | logfmt | level="error" [5m])) > 3',
+    );
+    expect(ast.kind).toBe('binary');
+    if (
+      ast.kind !== 'binary' ||
+      ast.lhs.kind !== 'vectorAggregation' ||
+      ast.lhs.expr.kind !== 'rangeAggregation'
+    )
+      throw new Error('shape');
+    expect(ast.lhs.grouping).toEqual({ without: false, labels: ['user_id'] });
+    expect(ast.lhs.expr.selector.matchers).toEqual([{ name: 'service_name', op: '=', value: 'shop' }]);
+    expect(ast.lhs.expr.selector.stages.map((s) => s.kind)).toEqual(['logfmt', 'labelFilter']);
+    expect(ast.lhs.expr.rangeMs).toBe(300000);
+  });
+
+  it('re-associates binary operators by Loki precedence', () => {
+    const ast = parseQuery('vector(1) + vector(2) * vector(3) > vector(4) or vector(5)');
+    expect(ast.kind === 'binary' && ast.op).toBe('or');
+    expect(instantQuery('vector(1) + vector(2) * vector(3)', [], new Date(0))).toEqual({
+      resultType: 'vector',
+      result: [{ metric: {}, value: [0, '7'] }],
+    });
+  });
+
+  it('reports syntax errors with line and column', () => {
+    let err: unknown;
+    try {
+      parseQuery('sum(\n  count_over_time({app="x"} |= [5m]))');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(LogQLSyntaxError);
+    expect((err as LogQLSyntaxError).line).toBe(2);
+    expect((err as LogQLSyntaxError).column).toBeGreaterThan(1);
+    expect((err as Error).message).toMatch(/^parse error at line 2, col \d+: /);
+  });
+
+  it('names unsupported constructs', () => {
+    const cases: [string, RegExp][] = [
+      ['sum(rate_counter({app="x"} | logfmt | unwrap v [1m]))', /rate_counter/],
+      ['count_over_time({app="x"} | line_format "{{ now }}" [1m])', /template function now/],
+      [
+        'count_over_time({app="x"} | line_format "{{ range .x }}{{ end }}" [1m])',
+        /template action \{\{range\}\}/,
+      ],
+      ['count_over_time({app="x"} |~ "(?U)a+" [1m])', /ungreedy/],
+      ['count_over_time({app="x"} | addr = ip("::1") [1m])', /IPv6/],
+    ];
+    for (const [q, re] of cases) {
+      let err: unknown;
+      try {
+        instantQuery(q, streams, new Date('2026-11-23T10:01:00Z'));
+      } catch (e) {
+        err = e;
+      }
+      expect(err, q).toBeInstanceOf(UnsupportedQueryError);
+      expect((err as Error).message, q).toMatch(re);
+    }
+  });
+});
+
+describe('time inputs', () => {
+  it('accepts Date, bigint ns, decimal ns string and RFC3339 alike', () => {
+    const q = 'sum by (user_id) (count_over_time({service_name="shop"}[1m]))';
+    const date = instantQuery(q, streams, new Date('2026-11-23T10:01:00Z'));
+    expect(instantQuery(q, streams, 1795428060000000000n)).toEqual(date);
+    expect(instantQuery(q, streams, '1795428060000000000')).toEqual(date);
+    expect(instantQuery(q, streams, '2026-11-23T10:01:00Z')).toEqual(date);
+    const asBigint = streams.map((s) => ({
+      ...s,
+      entries: s.entries.map((e) => ({ ...e, time: BigInt(Date.parse(String(e.time))) * 1000000n })),
+    }));
+    expect(instantQuery(q, asBigint, new Date('2026-11-23T10:01:00Z'))).toEqual(date);
+  });
+
+  it('keeps nanosecond precision in log results', () => {
+    const r = rangeQuery('{service_name="shop"} |= "ok"', streams, {
+      start: '2026-11-23T10:00:00Z',
+      end: '2026-11-23T10:01:00Z',
+    });
+    expect(r).toEqual({
+      resultType: 'streams',
+      result: [
+        {
+          stream: { service_name: 'shop', user_id: 'u2' },
+          values: [['1795428020500000000', 'level=info msg="login ok"']],
+        },
+      ],
+    });
+  });
+});
+
+describe('errors', () => {
+  it('fails a metric query on unfiltered parse errors like Loki', () => {
+    const bad: InputStream[] = [
+      { labels: { app: 'x' }, entries: [{ time: '2026-11-23T10:00:10Z', line: 'not json' }] },
+    ];
+    expect(() =>
+      instantQuery('sum(count_over_time({app="x"} | json [1m]))', bad, '2026-11-23T10:00:30Z'),
+    ).toThrow(LogQLExecutionError);
+    expect(() =>
+      instantQuery('sum(count_over_time({app="x"} | json [1m]))', bad, '2026-11-23T10:00:30Z'),
+    ).toThrow(
+      /^pipeline error: 'JSONParserErr' for series: '\{__error__="JSONParserErr", __error_details__=".+", app="x"\}'/,
+    );
+  });
+
+  it('isolates failing queries in a settled batch', () => {
+    const res = evaluateInstantBatchSettled(
+      [
+        'sum(count_over_time({service_name="shop"}[1m]))',
+        'sum(count_over_time({service_name="shop"} | json [1m]))',
+        'sum(',
+        'vector(1)',
+      ],
+      streams,
+      '2026-11-23T10:01:00Z',
+    );
+    expect(res.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect(res[0]).toEqual({
+      status: 'fulfilled',
+      value: { resultType: 'vector', result: [{ metric: {}, value: [1795428060, '2'] }] },
+    });
+    expect(res[1]!.status === 'rejected' && res[1]!.reason.message).toMatch(/^pipeline error/);
+    expect(res[2]!.status === 'rejected' && res[2]!.reason).toBeInstanceOf(LogQLSyntaxError);
+  });
+});
+
+describe('batched evaluation', () => {
+  const gen = generateAuditStreams(3000, Date.parse('2026-11-23T10:05:00Z'), 8 * 60 * 1000, 7);
+  const rules = [
+    ...auditRules(),
+    // Mixed windows and pipelines so shared prefixes see different entry ranges.
+    'sum by (verb) (count_over_time({job="k3s-audit"} | json | __error__="" [1m]))',
+    'sum by (verb) (count_over_time({job="k3s-audit"} | json | __error__="" [2m] offset 3m))',
+    'count_over_time({job="k3s-audit"} | json | __error__="" | verb="delete" | keep verb, host [5m])',
+    'max_over_time({job="k3s-audit"} | json | __error__="" | unwrap responseStatus_code [5m]) by (verb)',
+    'sum by (who) (count_over_time({job="k3s-audit"} | json | __error__="" | label_format who=user_username [5m]))',
+    'sum by (verb) (count_over_time({job="k3s-audit"} | json | __error__="" | line_format "{{.verb}}" |= "get" [5m]))',
+  ];
+
+  it('gives the same answers as evaluating each rule alone', () => {
+    const at = gen.endNs;
+    const batch = evaluateInstantBatch(rules, gen.streams, at);
+    const alone = rules.map((r) => instantQuery(r, gen.streams, at));
+    expect(batch).toEqual(alone);
+    // The data set must exercise the rules: most of them produce series.
+    expect(alone.filter((r) => r.resultType === 'vector' && r.result.length > 0).length).toBeGreaterThan(
+      rules.length / 2,
+    );
+  });
+
+  it('range queries agree with instant queries at each step', () => {
+    const start = gen.endNs - 120_000_000_000n;
+    for (const q of rules.slice(-6)) {
+      const m = rangeQuery(q, gen.streams, { start, end: gen.endNs, step: '30s' });
+      if (m.resultType !== 'matrix') throw new Error('expected a matrix');
+      for (let t = start; t <= gen.endNs; t += 30_000_000_000n) {
+        const v = instantQuery(q, gen.streams, t);
+        if (v.resultType !== 'vector') throw new Error('expected a vector');
+        const fromMatrix = m.result
+          .map((s) => ({
+            metric: s.metric,
+            point: s.values.find(([ts]) => ts === Number(t / 1000000n) / 1000),
+          }))
+          .filter((s) => s.point)
+          .map((s) => ({ metric: s.metric, value: s.point! }));
+        expect(fromMatrix, `${q} at ${t}`).toEqual(v.result);
+      }
+    }
+  });
+});
