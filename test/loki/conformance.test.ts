@@ -3,10 +3,12 @@
 // every case is asked of Loki's query API, and Loki's answer must equal both the file's `expected`
 // and what @logward/logql computes over the same shifted streams. A case with `loki:` says why it
 // cannot be replayed and is skipped with that reason.
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { instantQuery, rangeQuery } from '@logward/logql';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import {
   engineStreams,
   loadConformanceFile,
@@ -21,6 +23,21 @@ import { lokiContext, suiteTitle, tenantClient } from './context.ts';
 import { writeTenantOverridesFile } from './harness.ts';
 import { LokiHttpError, waitFor, type LokiClient, type QueryData } from './loki-client.ts';
 
+/** Open engine-vs-Loki differences (conformance-known-differences.yaml): file + case → what Loki says. */
+const knownDifferences = new Map(
+  (
+    parse(
+      readFileSync(
+        join(dirname(fileURLToPath(import.meta.url)), 'conformance-known-differences.yaml'),
+        'utf8',
+      ),
+    ) as {
+      file: string;
+      case: string;
+      loki: string;
+    }[]
+  ).map((d) => [`${d.file}\u0000${d.case}`, d.loki]),
+);
 const conformanceDir = join(dirname(fileURLToPath(import.meta.url)), '../../packages/logql/conformance');
 const files = listConformanceFiles();
 const loki = lokiContext();
@@ -38,24 +55,6 @@ function listConformanceFiles(): string[] {
 
 type Answer = { data: QueryData } | { error: string };
 
-interface Engine {
-  instantQuery(expr: string, streams: unknown, time: string): unknown;
-  rangeQuery(expr: string, streams: unknown, range: { start: string; end: string; step?: number }): unknown;
-}
-
-/** @logward/logql, once its engine exists; until then only Loki vs `expected` is compared. */
-async function loadEngine(): Promise<Engine | undefined> {
-  try {
-    // A computed specifier keeps typecheck independent of a package that is still being written.
-    const specifier = '@logward/logql';
-    const mod = (await import(specifier)) as Partial<Engine>;
-    if (typeof mod.instantQuery === 'function' && typeof mod.rangeQuery === 'function') return mod as Engine;
-  } catch {
-    // not written yet
-  }
-  return undefined;
-}
-
 function tenantFor(file: string): string {
   return `conformance-${basename(file).replace(/\.ya?ml$/, '')}`.replace(/[^A-Za-z0-9!_.*'()-]/g, '_');
 }
@@ -68,9 +67,7 @@ describe.skipIf(!loki.available || files.length === 0)(
     loki,
   ),
   () => {
-    let engine: Engine | undefined;
     beforeAll(async () => {
-      engine = await loadEngine();
       // Ingest-time additions are Loki features, not LogQL: without this, Loki adds a `service_name`
       // label derived from job/app/... and a `detected_level` field, and every stream result would
       // differ from the file. Turned off for the conformance tenants only.
@@ -81,10 +78,13 @@ describe.skipIf(!loki.available || files.length === 0)(
           tenants.map((t) => [t, { discover_service_name: [], discover_log_levels: false }]),
         ),
       );
-      const client = tenantClient(loki, tenants[0]!);
-      await waitFor('Loki to load the conformance tenant overrides', async () => {
-        const text = await fetch(`${client.url}/runtime_config`).then((r) => r.text());
-        return tenants.every((t) => text.includes(t)) ? true : undefined;
+      // Loki re-reads the overrides every second; its per-tenant limits endpoint shows when it has.
+      await waitFor('Loki to apply the conformance tenant overrides', async () => {
+        for (const tenant of tenants) {
+          const limits = await tenantClient(loki, tenant).getText('/config/tenant/v1/limits');
+          if (!/^discover_log_levels: false$/m.test(limits)) return undefined;
+        }
+        return true;
       });
     });
 
@@ -98,8 +98,14 @@ describe.skipIf(!loki.available || files.length === 0)(
           await client.push(shiftedStreams(parsed, delta));
         });
         for (const c of parsed.cases) {
-          const title = c.loki ? `${c.name} (not replayable: ${c.loki})` : c.name;
-          it.skipIf(c.loki !== undefined)(title, async () => {
+          const known = knownDifferences.get(`${basename(file)}\u0000${c.name}`);
+          const title = c.loki
+            ? `${c.name} (not replayable: ${c.loki})`
+            : known
+              ? `${c.name} (known difference, expected to fail: Loki ${known})`
+              : c.name;
+          const test = c.loki !== undefined ? it.skip : known ? it.fails : it;
+          test(title, async () => {
             const lokiAnswer = await askLoki(client, c, delta);
             const differences: string[] = [];
             if (c.expected !== undefined) {
@@ -114,11 +120,9 @@ describe.skipIf(!loki.available || files.length === 0)(
                 `expected an error containing '${c.error}'\n  Loki answers ${resultText(lokiAnswer.data)}`,
               );
             }
-            if (engine) {
-              const engineAnswer = await askEngine(engine, parsed, c, delta);
-              if (!sameAnswer(engineAnswer, lokiAnswer)) {
-                differences.push(`engine ${answerText(engineAnswer)}\n  Loki   ${answerText(lokiAnswer)}`);
-              }
+            const engineAnswer = askEngine(parsed, c, delta);
+            if (!sameAnswer(engineAnswer, lokiAnswer)) {
+              differences.push(`engine ${answerText(engineAnswer)}\n  Loki   ${answerText(lokiAnswer)}`);
             }
             if (differences.length > 0) recordDifference(file, c, differences);
             expect(differences, `${c.where} ${c.name}: ${c.query}\n  ${differences.join('\n  ')}`).toEqual(
@@ -132,41 +136,59 @@ describe.skipIf(!loki.available || files.length === 0)(
 );
 
 async function askLoki(client: LokiClient, c: ConformanceCase, delta: bigint): Promise<Answer> {
+  const extra: Record<string, string> = {};
+  if (c.direction) extra.direction = c.direction;
+  if (c.limit !== undefined) extra.limit = String(c.limit);
   try {
     const data =
       c.time !== undefined
-        ? await client.instantQuery(c.query, String(c.time + delta))
-        : await client.rangeQuery(c.query, {
-            startNs: String(c.range!.start + delta),
-            endNs: String(c.range!.end + delta),
-            ...(c.range!.stepSeconds !== undefined ? { stepSeconds: c.range!.stepSeconds } : {}),
-          });
-    return { data: normalizeResult(data, -delta) };
+        ? await client.instantQuery(c.query, String(c.time + delta), extra)
+        : await client.rangeQuery(
+            c.query,
+            {
+              startNs: String(c.range!.start + delta),
+              endNs: String(c.range!.end + delta),
+              ...(c.range!.stepSeconds !== undefined ? { stepSeconds: c.range!.stepSeconds } : {}),
+            },
+            extra,
+          );
+    return { data: normalizeResult(withoutScalarTimeQuirk(data, c, delta), -delta) };
   } catch (error) {
-    if (error instanceof LokiHttpError && error.status >= 400 && error.status < 500)
-      return { error: error.body.trim() };
+    // Loki refuses bad queries with 400 and fails some valid-looking ones while executing them with
+    // 500 and the reason (many-to-many matching, pipeline errors): both are its answer.
+    if (error instanceof LokiHttpError && error.status >= 400 && error.body.trim() !== '') {
+      return { error: `HTTP ${error.status}: ${error.body.trim()}` };
+    }
     throw error;
   }
 }
 
-async function askEngine(
-  engine: Engine,
-  file: ConformanceFile,
-  c: ConformanceCase,
-  delta: bigint,
-): Promise<Answer> {
+/**
+ * Loki 3.7.6 answers an instant scalar query (`2`, `1 + 2`) with a meaningless timestamp
+ * (e.g. 6090921862173 for t=1795425097.012) while the value is right. Replace it by the query time, so
+ * the comparison is about the value; the quirk is documented in test/README.md.
+ */
+function withoutScalarTimeQuirk(data: QueryData, c: ConformanceCase, delta: bigint): QueryData {
+  if (data.resultType !== 'scalar' || c.time === undefined) return data;
+  const [, value] = data.result as [number, string];
+  return { resultType: 'scalar', result: [Number((c.time + delta) / 1_000_000n) / 1000, value] };
+}
+
+function askEngine(file: ConformanceFile, c: ConformanceCase, delta: bigint): Answer {
   const streams = engineStreams(file, delta);
   try {
-    const data = (
+    const data =
       c.time !== undefined
-        ? await engine.instantQuery(c.query, streams, String(c.time + delta))
-        : await engine.rangeQuery(c.query, streams, {
+        ? instantQuery(c.query, streams, String(c.time + delta))
+        : rangeQuery(c.query, streams, {
             start: String(c.range!.start + delta),
             end: String(c.range!.end + delta),
-            ...(c.range!.stepSeconds !== undefined ? { step: c.range!.stepSeconds } : {}),
-          })
-    ) as QueryData;
-    return { data: normalizeResult(data, -delta) };
+            // The engine takes the step in milliseconds, Loki's API in seconds.
+            ...(c.range!.stepSeconds !== undefined ? { step: c.range!.stepSeconds * 1000 } : {}),
+            ...(c.limit !== undefined ? { limit: c.limit } : {}),
+            ...(c.direction ? { direction: c.direction } : {}),
+          });
+    return { data: normalizeResult(data as QueryData, -delta) };
   } catch (error) {
     return { error: `${(error as Error).name}: ${(error as Error).message}` };
   }

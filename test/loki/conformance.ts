@@ -1,9 +1,8 @@
 // Replaying @logward/logql conformance files (packages/logql/conformance/*.yaml) against a real Loki.
 //
 // Loki's ingester refuses entries from the future and its defaults assume recent data, so each file's
-// timeline is shifted by a whole number of days to end just before "now": entry times, query times and
-// the timestamps inside expected results all move by the same delta, which keeps time-of-day and step
-// alignment unchanged. Results are compared after shifting back, so a difference shows the file's own
+// timeline is shifted by a whole number of hours to end just before "now": entry times, query times and
+// the timestamps inside expected results all move by the same delta, which keeps step alignment unchanged. Results are compared after shifting back, so a difference shows the file's own
 // timestamps.
 import { readFileSync } from 'node:fs';
 import { parseDocument, LineCounter, isMap, isSeq, type Node } from 'yaml';
@@ -27,6 +26,9 @@ export interface ConformanceCase {
   query: string;
   time?: bigint;
   range?: { start: bigint; end: bigint; stepSeconds?: number };
+  /** Log queries: Loki's `direction` (backward default) and `limit` (100 default). */
+  direction?: 'forward' | 'backward';
+  limit?: number;
   expected?: QueryData;
   error?: string;
   loki?: string;
@@ -44,7 +46,7 @@ export class ConformanceFormatError extends Error {
 }
 
 const NS_PER_SECOND = 1_000_000_000n;
-const NS_PER_DAY = 86_400n * NS_PER_SECOND;
+const NS_PER_HOUR = 3_600n * NS_PER_SECOND;
 
 /** RFC3339 (with up to 9 fractional digits) → Unix ns. Date alone would drop sub-millisecond digits. */
 export function parseRfc3339Ns(text: string): bigint | undefined {
@@ -148,6 +150,18 @@ export function loadConformanceFile(file: string): ConformanceFile {
     if (out.time === undefined && out.range === undefined) {
       throw new ConformanceFormatError(`${at}: case '${c.name}' has neither time nor range`);
     }
+    if (c.direction !== undefined) {
+      if (c.direction !== 'forward' && c.direction !== 'backward') {
+        throw new ConformanceFormatError(`${at}: direction must be forward or backward`);
+      }
+      out.direction = c.direction;
+    }
+    if (c.limit !== undefined) {
+      if (typeof c.limit !== 'number' || !Number.isInteger(c.limit) || c.limit < 1) {
+        throw new ConformanceFormatError(`${at}: limit must be a positive integer`);
+      }
+      out.limit = c.limit;
+    }
     if (c.expected !== undefined) out.expected = c.expected as QueryData;
     if (typeof c.error === 'string') out.error = c.error;
     if (typeof c.loki === 'string') out.loki = c.loki;
@@ -185,7 +199,10 @@ function stringRecord(value: object): Record<string, string> {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
 }
 
-/** Whole days that move the file's latest instant (entries and query times) to just before `nowNs`. */
+/**
+ * Whole hours that move the file's latest instant (entries and query times) to just before `nowNs`.
+ * Whole hours keep minute/second alignment (steps, Loki's hour-aligned query splitting) unchanged.
+ */
 export function shiftToNow(file: ConformanceFile, nowNs: bigint): bigint {
   let latest = 0n;
   for (const s of file.streams) for (const e of s.entries) if (e.ns > latest) latest = e.ns;
@@ -193,9 +210,11 @@ export function shiftToNow(file: ConformanceFile, nowNs: bigint): bigint {
     if (c.time !== undefined && c.time > latest) latest = c.time;
     if (c.range && c.range.end > latest) latest = c.range.end;
   }
-  const target = nowNs - 60n * NS_PER_SECOND;
-  if (latest > target) return 0n; // already recent (or in the future: nothing sane to do)
-  return ((target - latest) / NS_PER_DAY) * NS_PER_DAY;
+  // Floor division (BigInt division truncates toward zero): data in the future moves back an hour.
+  const diff = nowNs - 60n * NS_PER_SECOND - latest;
+  let hours = diff / NS_PER_HOUR;
+  if (diff < 0n && diff % NS_PER_HOUR !== 0n) hours -= 1n;
+  return hours * NS_PER_HOUR;
 }
 
 export function shiftedStreams(file: ConformanceFile, delta: bigint): PushStream[] {

@@ -136,6 +136,13 @@ export class LokiClient {
     return text;
   }
 
+  async getText(path: string): Promise<string> {
+    const response = await fetch(`${this.url}${path}`, { headers: this.headers() });
+    const text = await response.text();
+    if (response.status !== 200) throw new LokiHttpError(`GET ${path}`, response.status, text);
+    return text;
+  }
+
   async getJson<T>(path: string): Promise<T> {
     const response = await fetch(`${this.url}${path}`, { headers: this.headers() });
     const text = await response.text();

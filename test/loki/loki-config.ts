@@ -73,6 +73,9 @@ export function renderLokiConfig(input: LokiConfigInput): string {
     // until they meet, /ready answers 503 "number of schedulers this worker is connected to is 0".
     frontend: { scheduler_dns_lookup_period: '500ms' },
     frontend_worker: { dns_lookup_duration: '500ms' },
+    // Data pushed with old timestamps (conformance files span up to hours) stays in the ingester;
+    // by default queries older than 3h skip the ingesters and would find nothing.
+    querier: { query_ingesters_within: '0' },
     query_range: {
       // A cached result from an earlier query of the same tenant would hide what Loki computes now.
       cache_results: false,
