@@ -178,6 +178,8 @@ export interface CompiledRule {
   readonly keywords: readonly string[];
   readonly minDigits?: number;
   readonly minDigitRun?: number;
+  readonly minDashedDigitRun?: number;
+  readonly needsLettersThenDigits?: boolean;
   readonly minAt?: number;
   readonly minColons?: number;
   readonly minEntropy: number;
@@ -222,6 +224,10 @@ function compile(definition: RedactionRuleDefinition, builtin: boolean): Compile
     keywords: definition.keywords.map((k) => k.toLowerCase()),
     ...(definition.minDigits !== undefined ? { minDigits: definition.minDigits } : {}),
     ...(definition.minDigitRun !== undefined ? { minDigitRun: definition.minDigitRun } : {}),
+    ...(definition.minDashedDigitRun !== undefined
+      ? { minDashedDigitRun: definition.minDashedDigitRun }
+      : {}),
+    ...(definition.needsLettersThenDigits === true ? { needsLettersThenDigits: true } : {}),
     ...(definition.minAt !== undefined ? { minAt: definition.minAt } : {}),
     ...(definition.minColons !== undefined ? { minColons: definition.minColons } : {}),
     minEntropy: definition.minEntropy ?? 0,

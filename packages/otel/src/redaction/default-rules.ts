@@ -317,7 +317,9 @@ export const defaultRedactionRules: readonly RedactionRuleDefinition[] = [
     description: 'IBAN with registered country length and mod-97 checksum',
     pattern: '(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}',
     keywords: [],
-    // Every registered IBAN format has a numeric account part of 8+ digits after its bank code.
+    // Country code + check digits ("DE89"), and every registered IBAN format has a numeric
+    // account part of 8+ digits after its bank code.
+    needsLettersThenDigits: true,
     minDigitRun: 8,
     check: checkIban,
     action: 'partial',
@@ -342,7 +344,7 @@ export const defaultRedactionRules: readonly RedactionRuleDefinition[] = [
     description: 'US Social Security number in NNN-NN-NNNN form (SSA never-issued areas excluded)',
     pattern: '(?<![0-9A-Za-z-])(?!000|666|9[0-9]{2})[0-9]{3}-(?!00)[0-9]{2}-(?!0000)[0-9]{4}(?![0-9A-Za-z-])',
     keywords: [],
-    minDigitRun: 9,
+    minDashedDigitRun: 9,
     action: 'mask',
     enabled: true,
   },

@@ -7,6 +7,8 @@ export interface PrefilterRule {
   readonly keywords: readonly string[];
   readonly minDigits?: number;
   readonly minDigitRun?: number;
+  readonly minDashedDigitRun?: number;
+  readonly needsLettersThenDigits?: boolean;
   readonly minAt?: number;
   readonly minColons?: number;
 }
@@ -16,11 +18,11 @@ const ALPHABET = 128;
 interface Features {
   digits: number;
   maxDigitRun: number;
+  maxDashedRun: number;
+  lettersThenDigits: boolean;
   at: number;
   colons: number;
 }
-
-const digitRuns = /[0-9](?:[ -]?[0-9])*/g;
 
 function countUpTo(input: string, ch: string, limit: number): number {
   let count = 0;
@@ -32,32 +34,6 @@ function countUpTo(input: string, ch: string, limit: number): number {
   return count;
 }
 
-function countDigits(input: string): number {
-  let digits = 0;
-  for (let i = 0; i < input.length; i++) {
-    const c = input.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits++;
-  }
-  return digits;
-}
-
-/** Longest run of digits where single spaces or dashes between digits do not break the run. */
-function longestDigitRun(input: string): number {
-  let longest = 0;
-  digitRuns.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = digitRuns.exec(input)) !== null) {
-    let digits = 0;
-    const run = m[0];
-    for (let i = 0; i < run.length; i++) {
-      const c = run.charCodeAt(i);
-      if (c >= 48 && c <= 57) digits++;
-    }
-    if (digits > longest) longest = digits;
-  }
-  return longest;
-}
-
 export class KeywordPrefilter {
   private readonly transitions: Int32Array;
   private readonly outputs: (readonly number[] | undefined)[];
@@ -67,6 +43,8 @@ export class KeywordPrefilter {
     index: number;
     minDigits: number;
     minDigitRun: number;
+    minDashedDigitRun: number;
+    needsLettersThenDigits: boolean;
     minAt: number;
     minColons: number;
   }[] = [];
@@ -74,13 +52,16 @@ export class KeywordPrefilter {
   private readonly stamps: Uint32Array;
   private stamp = 0;
   private readonly ruleCount: number;
-  private readonly scratch: Features = { digits: 0, maxDigitRun: 0, at: 0, colons: 0 };
+  private readonly scratch: Features = {
+    digits: 0,
+    maxDigitRun: 0,
+    maxDashedRun: 0,
+    lettersThenDigits: false,
+    at: 0,
+    colons: 0,
+  };
   private readonly maxAt: number;
   private readonly maxColons: number;
-  /** Matches when a string has at least the smallest `minDigits` threshold of digits. */
-  private readonly minDigitsRegex: RegExp | undefined;
-  /** Matches when a string has a digit run of at least the smallest `minDigitRun` threshold. */
-  private readonly digitRunRegex: RegExp | undefined;
 
   constructor(rules: readonly PrefilterRule[]) {
     this.ruleCount = rules.length;
@@ -89,20 +70,8 @@ export class KeywordPrefilter {
       rules.map(pick).filter((n): n is number => n !== undefined && n > 0);
     const atThresholds = thresholds((r) => r.minAt);
     const colonThresholds = thresholds((r) => r.minColons);
-    const digitThresholds = thresholds((r) => r.minDigits);
-    const runThresholds = thresholds((r) => r.minDigitRun);
     this.maxAt = Math.max(0, ...atThresholds);
     this.maxColons = Math.max(0, ...colonThresholds);
-    // One native gate at the smallest threshold; the exact count (computed only for strings that
-    // pass it) is then compared with each rule's own threshold.
-    this.minDigitsRegex =
-      digitThresholds.length > 0
-        ? new RegExp(`(?:[0-9][^0-9]*){${Math.min(...digitThresholds)}}`)
-        : undefined;
-    this.digitRunRegex =
-      runThresholds.length > 0
-        ? new RegExp(`[0-9](?:[ -]?[0-9]){${Math.min(...runThresholds) - 1}}`)
-        : undefined;
     // Build the trie.
     const children: Map<number, number>[] = [new Map()];
     const nodeOutputs: Set<number>[] = [new Set()];
@@ -110,6 +79,8 @@ export class KeywordPrefilter {
       const gated =
         rule.minDigits !== undefined ||
         rule.minDigitRun !== undefined ||
+        rule.minDashedDigitRun !== undefined ||
+        rule.needsLettersThenDigits === true ||
         rule.minAt !== undefined ||
         rule.minColons !== undefined;
       if (gated) {
@@ -117,6 +88,8 @@ export class KeywordPrefilter {
           index,
           minDigits: rule.minDigits ?? 0,
           minDigitRun: rule.minDigitRun ?? 0,
+          minDashedDigitRun: rule.minDashedDigitRun ?? 0,
+          needsLettersThenDigits: rule.needsLettersThenDigits === true,
           minAt: rule.minAt ?? 0,
           minColons: rule.minColons ?? 0,
         });
@@ -180,18 +153,21 @@ export class KeywordPrefilter {
     this.accepting = Uint8Array.from(this.outputs, (o) => (o === undefined ? 0 : 1));
   }
 
-  /**
-   * Counts only as far as the thresholds need, with native searches: `@` and `:` by indexOf,
-   * digits and digit runs by small linear regexes that fail fast on text without digits.
-   */
-  private features(input: string): Features {
+  /** `@` and `:` are counted by native indexOf, only as far as the thresholds need. */
+  private features(
+    input: string,
+    digits: number,
+    maxDigitRun: number,
+    maxDashedRun: number,
+    lettersThenDigits: boolean,
+  ): Features {
     const f = this.scratch;
     f.at = this.maxAt > 0 ? countUpTo(input, '@', this.maxAt) : 0;
     f.colons = this.maxColons > 0 ? countUpTo(input, ':', this.maxColons) : 0;
-    f.digits = 0;
-    f.maxDigitRun = 0;
-    if (this.minDigitsRegex?.test(input) === true) f.digits = countDigits(input);
-    if (this.digitRunRegex?.test(input) === true) f.maxDigitRun = longestDigitRun(input);
+    f.digits = digits;
+    f.maxDigitRun = maxDigitRun;
+    f.maxDashedRun = maxDashedRun;
+    f.lettersThenDigits = lettersThenDigits;
     return f;
   }
 
@@ -223,26 +199,68 @@ export class KeywordPrefilter {
     const accepting = this.accepting;
     let state = 0;
     let accepted = 0;
+    // Digit runs are tracked in the same pass: run = digits in the current run, separated = a
+    // single space or dash was just seen after a digit (a second one ends the run).
+    // Also: dashed runs (a run with a `-` inside, as in SSNs) and two capitals directly followed
+    // by two digits (an IBAN's country code and check digits).
+    let digits = 0;
+    let run = 0;
+    let maxRun = 0;
+    let separated = false;
+    let dashed = false;
+    let maxDashedRun = 0;
+    let capitals = 0;
+    let capitalsBeforeRun = 0;
+    let lettersThenDigits = false;
     const length = input.length;
     for (let i = 0; i < length; i++) {
       const code = input.charCodeAt(i);
       if (code >= ALPHABET) {
         state = 0;
+        run = 0;
+        capitals = 0;
         continue;
       }
       // Upper-case letters have the transitions of their lower-case twins: no folding here.
       state = transitions[(state << 7) | code]!;
       if (accepting[state] !== 0) accepted = this.collect(state, stamp, accepted);
+      if (code - 48 < 10 && code >= 48) {
+        digits++;
+        if (run === 0) {
+          capitalsBeforeRun = capitals;
+          dashed = false;
+        }
+        if (++run > maxRun) maxRun = run;
+        if (run === 2 && capitalsBeforeRun >= 2 && !separated) lettersThenDigits = true;
+        if (dashed && run > maxDashedRun) maxDashedRun = run;
+        separated = false;
+        capitals = 0;
+      } else {
+        capitals = code >= 65 && code <= 90 ? capitals + 1 : 0;
+        if (run > 0) {
+          if ((code === 32 || code === 45) && !separated) {
+            separated = true;
+            if (code === 45) dashed = true;
+          } else {
+            run = 0;
+            separated = false;
+          }
+        }
+      }
     }
     let hits = accepted;
-    // Feature gates use native string search, which is far cheaper per char than this loop.
-    const features = this.featureRules.length > 0 ? this.features(input) : undefined;
+    const features =
+      this.featureRules.length > 0
+        ? this.features(input, digits, maxRun, maxDashedRun, lettersThenDigits)
+        : undefined;
     const stamps = this.stamps;
     if (features !== undefined) {
       for (const rule of this.featureRules) {
         if (
           features.digits >= rule.minDigits &&
           features.maxDigitRun >= rule.minDigitRun &&
+          features.maxDashedRun >= rule.minDashedDigitRun &&
+          (features.lettersThenDigits || !rule.needsLettersThenDigits) &&
           features.at >= rule.minAt &&
           features.colons >= rule.minColons &&
           stamps[rule.index] !== stamp

@@ -42,6 +42,10 @@ export interface RedactionRuleDefinition {
    * digits, where single spaces or dashes between digits do not break the run.
    */
   readonly minDigitRun?: number;
+  /** Prefilter: a digit run of at least this many digits with a `-` inside it (SSN). */
+  readonly minDashedDigitRun?: number;
+  /** Prefilter: two capital letters directly followed by two digits somewhere (IBAN). */
+  readonly needsLettersThenDigits?: boolean;
   /** Prefilter: the string must contain at least this many `@`. */
   readonly minAt?: number;
   /** Prefilter: the string must contain at least this many `:`. */
