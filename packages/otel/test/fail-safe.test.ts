@@ -3,7 +3,7 @@ import { contextErrorKey, runWithRequestContext, type RequestContext } from '../
 import { contextPipeline } from './helpers.ts';
 
 describe('fail-safe', () => {
-  it('a body that throws when read still reaches the exporter with the rest of the context', () => {
+  it('a body that throws when read is replaced by a marker; the record keeps the rest of the context', () => {
     const { logger, last } = contextPipeline();
     const hostile = {
       get trap(): string {
@@ -15,6 +15,7 @@ describe('fail-safe', () => {
     });
     const record = last();
     expect(record.attributes[contextErrorKey]).toBe('neutralize');
+    expect(record.body).toBe('[logward: body could not be read: Error: getter exploded]');
     expect(record.attributes['user.id']).toBe('bob');
     expect(record.severityNumber).toBe(18);
     expect(record.attributes['otel.event.name']).toBe('authz_fail');

@@ -109,6 +109,40 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
   });
 }
 
+describe('wire fail-safe', () => {
+  it('a record whose body throws when read does not cost the other records of its batch', async () => {
+    const receiver = await startOtlpReceiver();
+    cleanup.push(receiver.close);
+    const provider = new LoggerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'shop-api' }),
+      processors: [
+        createSecurityContextProcessor({ sessionIdKey: testSessionKey }),
+        new BatchLogRecordProcessor({
+          exporter: new OTLPProtoLogExporter({ url: logsUrlFor(receiver.baseUrl) }),
+        }),
+      ],
+    });
+    cleanup.push(() => provider.shutdown());
+    const logger = provider.getLogger('wire-test');
+    const hostile = {
+      get detail(): string {
+        throw new TypeError('lazy field failed');
+      },
+    };
+    logger.emit({ eventName: 'sys_crash', body: 'before' });
+    logger.emit({ eventName: 'sys_crash', body: hostile });
+    logger.emit({ eventName: 'sys_crash', body: 'after' });
+    await provider.forceFlush();
+    const records = receiver.requests.flatMap(decodeRequest);
+    expect(records.map((r) => r.body)).toEqual([
+      'before',
+      '[logward: body could not be read: TypeError: lazy field failed]',
+      'after',
+    ]);
+    expect(records[1]?.attributes['logward.context.error']).toBe('neutralize');
+  });
+});
+
 // Obviously fake credentials of the real shapes (see CONTRIBUTING: no real-looking secret anywhere).
 const fakeSecrets = {
   awsKeyId: 'AKIAIOSFODNN7EXAMPLE',

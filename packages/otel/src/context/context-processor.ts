@@ -201,11 +201,25 @@ function setEventName(record: WritableLogRecord, name: string): void {
 }
 
 function neutralizeRecord(record: WritableLogRecord): void {
+  let bodyError: unknown;
   const body = record.body;
   if (body !== undefined && body !== null && typeof body !== 'number' && typeof body !== 'boolean') {
-    const safe = neutralizeValue(body);
-    if (safe !== body) record.setBody(safe);
+    try {
+      const safe = neutralizeValue(body);
+      if (safe !== body) record.setBody(safe);
+    } catch (error) {
+      // A body that cannot be read (a getter that throws) would also break the OTLP serializer and
+      // with it the whole batch; a marker keeps this record and every other record of the batch.
+      bodyError = error;
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      record.setBody(`[logward: body could not be read: ${neutralizeString(reason)}]`);
+    }
   }
+  neutralizeFields(record);
+  if (bodyError !== undefined) throw bodyError;
+}
+
+function neutralizeFields(record: WritableLogRecord): void {
   if (typeof record.eventName === 'string') {
     const safe = neutralizeString(record.eventName);
     if (safe !== record.eventName) setEventName(record, safe);
