@@ -10,6 +10,8 @@ export const exitCodes = {
   io: 3,
   /** The Loki API could not be reached or answered with an error. */
   remote: 4,
+  /** A logward bug (an unexpected exception); the message asks to report it. */
+  internal: 70,
 } as const;
 
 /** Thrown for bad command lines; main prints the message and the command's usage line. */

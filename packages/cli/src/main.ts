@@ -28,7 +28,8 @@ export function usage(): string {
     '',
     "Run `logward <command> --help` for a command's options.",
     'Exit codes: 0 ok, 1 findings (lint problems, failed tests, alerts, differences), 2 usage error,',
-    '3 a local file could not be read, 4 Loki could not be reached or answered with an error.',
+    '3 a local file could not be read, 4 Loki could not be reached or answered with an error,',
+    '70 internal error (a logward bug).',
   ].join('\n');
 }
 

@@ -6,8 +6,30 @@ describe('logward rules test', () => {
     const r = await runCli(['rules', 'test', 'packs']);
     expect(r.stdout).toContain('ok   three failed logins stay pending for 2m, then fire');
     expect(r.stdout).toContain('ok   a denial keeps firing for 3m after it leaves the window');
-    expect(r.stdout).toContain('4 test(s): 4 passed, 0 failed');
+    expect(r.stdout).toContain('6 test(s): 6 passed, 0 failed');
+    expect(r.stdout).not.toContain('no test expects');
     expect(r.code).toBe(0);
+  });
+
+  it('lists alert rules without a firing or a quiet check, and fails on them with --strict', async () => {
+    const r = await runCli(['rules', 'test', 'failing/failing.test.yaml', '--format', 'json']);
+    const report = JSON.parse(r.stdout) as {
+      coverage: { rules: number; withoutFiringTest: { alertname: string; line: number }[] };
+    };
+    expect(report.coverage.rules).toBe(5);
+    // The failing test does expect DemoLoginFailures to fire (with the wrong user).
+    expect(report.coverage.withoutFiringTest.map((g) => g.alertname)).toEqual([
+      'DemoJournalPanic',
+      'DemoProxyDenied',
+      'DemoTextError',
+      'DemoAuthnFailBurst',
+    ]);
+    const strict = await runCli(['rules', 'test', '--strict', '--run', 'keeps firing', 'packs']);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain('1 test(s): 1 passed, 0 failed');
+    expect(strict.stdout).toContain(
+      'no test expects these to fire: DemoLoginFailures (packs/demo/rules.yaml:5)',
+    );
   });
 
   it('shows expected against got, label by label, and exits 1', async () => {

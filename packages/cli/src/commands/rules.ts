@@ -40,6 +40,9 @@ Runs rule unit tests (files named *.test.yaml / *.test.yml in directories; any f
 explicitly). The format is documented in packages/cli/README.md and alert-rules/FORMAT.md.
 
   --run <substring>   only tests whose name contains <substring>
+  --strict            also fail when an alerting rule of the loaded rule files has no check that
+                      expects it to fire, or none that expects it to stay quiet (alert-rules/FORMAT.md
+                      asks for both); without --strict these are listed as notes
 
 Exit codes: 0 all tests pass, 1 a test failed or a test file is invalid, 2 usage error,
 3 a file could not be read.`;
@@ -103,7 +106,7 @@ async function test(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { format: { type: 'string' }, run: { type: 'string' } },
+    options: { format: { type: 'string' }, run: { type: 'string' }, strict: { type: 'boolean' } },
   });
   const format = parseFormat(values.format);
   if (!positionals.length) throw new UsageError('rules test needs at least one test file or directory');
@@ -112,5 +115,8 @@ async function test(args: string[]): Promise<number> {
   const report = await runRuleTestFiles(files, values.run === undefined ? {} : { nameFilter: values.run });
   if (format === 'json') console.log(JSON.stringify(report, null, 2));
   else console.log(formatTestReport(report, stdoutStyle(), process.cwd()));
-  return report.failed > 0 || report.errors.length > 0 ? exitCodes.findings : exitCodes.ok;
+  const gaps = report.coverage.withoutFiringTest.length + report.coverage.withoutQuietTest.length;
+  return report.failed > 0 || report.errors.length > 0 || (values.strict && gaps > 0)
+    ? exitCodes.findings
+    : exitCodes.ok;
 }

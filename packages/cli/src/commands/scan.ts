@@ -1,5 +1,7 @@
 // `logward scan <files...>`: which alerts the rule packs would have raised over local log files.
+import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { walk } from '../files.ts';
 import { exitCodes, InputError, UsageError } from '../exit-codes.ts';
 import { parseLabelSet, formatLabelSet } from '../label-set.ts';
 import { discoverPacks, selectPacks, splitList } from '../packs.ts';
@@ -23,6 +25,7 @@ gets the labels that source's selector expects (OTLP records get Loki's OTLP lab
   --format text|json     output format (default text)
 
 Malformed lines are counted and reported with file:line; the scan goes on.
+Directories are scanned recursively.
 Exit codes: 0 no alert fired, 1 alerts found, 2 usage error, 3 a file could not be read.`;
 
 export async function run(args: string[]): Promise<number> {
@@ -64,7 +67,16 @@ export async function run(args: string[]): Promise<number> {
       `no packs in ${packsDir} (a pack is a directory with manifest.yaml); use --packs-dir`,
     );
 
-  const report = await scanFiles(positionals, packs, {
+  // Directories contribute every file under them; missing operands are reported by the scan.
+  const files: string[] = [];
+  for (const operand of positionals) {
+    const isDir = await stat(operand).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    files.push(...(isDir ? await walk(operand) : [operand]));
+  }
+  const report = await scanFiles(files, packs, {
     ...(labels ? { labels } : {}),
     progress: createProgress(),
     samples,

@@ -134,7 +134,18 @@ export interface TestReport {
   failed: number;
   /** Test or rule files that could not be loaded; their tests do not run. */
   errors: Problem[];
+  /** Alerting rules of the rule files the tests load that lack a firing or a quiet check. */
+  coverage: { rules: number; withoutFiringTest: CoverageGap[]; withoutQuietTest: CoverageGap[] };
 }
+
+export interface CoverageGap {
+  alertname: string;
+  file: string;
+  line: number;
+}
+
+/** Per alert name: its rule's position, and whether some check expects it firing / expects none. */
+type Coverage = Map<string, { file: string; line: number; firing: boolean; quiet: boolean }>;
 
 export interface RunOptions {
   nameFilter?: string;
@@ -143,15 +154,27 @@ export interface RunOptions {
 const nsPerMs = 1_000_000n;
 
 export async function runRuleTestFiles(files: string[], options: RunOptions = {}): Promise<TestReport> {
-  const report: TestReport = { files: [], passed: 0, failed: 0, errors: [] };
+  const report: TestReport = {
+    files: [],
+    passed: 0,
+    failed: 0,
+    errors: [],
+    coverage: { rules: 0, withoutFiringTest: [], withoutQuietTest: [] },
+  };
+  const coverage: Coverage = new Map();
   for (const file of files) {
-    const result = await runRuleTestFile(file, options, report.errors);
+    const result = await runRuleTestFile(file, options, report.errors, coverage);
     if (!result) continue;
     report.files.push(result);
     for (const t of result.tests) {
       if (t.passed) report.passed++;
       else report.failed++;
     }
+  }
+  report.coverage.rules = coverage.size;
+  for (const [alertname, c] of coverage) {
+    if (!c.firing) report.coverage.withoutFiringTest.push({ alertname, file: c.file, line: c.line });
+    if (!c.quiet) report.coverage.withoutQuietTest.push({ alertname, file: c.file, line: c.line });
   }
   return report;
 }
@@ -160,6 +183,7 @@ async function runRuleTestFile(
   file: string,
   options: RunOptions,
   errors: Problem[],
+  coverage: Coverage,
 ): Promise<TestFileResult | undefined> {
   const yaml = parseYamlSource(await readText(file), file);
   if (yaml.problems.length) {
@@ -207,13 +231,23 @@ async function runRuleTestFile(
       }
     }
     groups.push(...rules.groups);
+    for (const rule of rules.groups.flatMap((g) => g.rules)) {
+      if (rule.kind === 'alert' && !coverage.has(rule.name)) {
+        coverage.set(rule.name, {
+          file: rule.position.file,
+          line: rule.position.line,
+          firing: false,
+          quiet: false,
+        });
+      }
+    }
   }
   if (errors.length > errorsBefore) return undefined; // a broken rule file: its problems are the report
   const result: TestFileResult = { file, tests: [] };
   for (const [index, test] of spec.tests.entries()) {
     if (options.nameFilter && !test.name.includes(options.nameFilter)) continue;
     try {
-      result.tests.push(await runTest(file, yaml, spec, test, index, groups));
+      result.tests.push(await runTest(file, yaml, spec, test, index, groups, coverage));
     } catch (error) {
       errors.push({
         ...yaml.locate(['tests', index]),
@@ -310,6 +344,7 @@ async function runTest(
   test: TestSpec,
   index: number,
   groups: LoadedRuleGroup[],
+  coverage: Coverage,
 ): Promise<TestResult> {
   const startNs = parseStart(test.start);
   const streams = await buildStreams(file, test, startNs);
@@ -357,6 +392,9 @@ async function runTest(
       annotations: a.annotations,
       value: a.value,
     }));
+    const covered = coverage.get(check.alertname);
+    if (covered && check.exp_alerts?.length) covered.firing = true;
+    else if (covered) covered.quiet = true;
     const expected: ExpectedAlert[] = (check.exp_alerts ?? []).map((e) => ({
       labels: e.exp_labels ?? {},
       annotations: e.exp_annotations ?? {},
@@ -532,6 +570,13 @@ export function formatTestReport(report: TestReport, style: Style, cwd: string):
       }
     }
   }
+  const gaps = (list: CoverageGap[]) =>
+    list.map((g) => `${g.alertname} (${rel(g.file)}:${g.line})`).join(', ');
+  const { coverage } = report;
+  if (coverage.withoutFiringTest.length)
+    out.push(style.yellow(`no test expects these to fire: ${gaps(coverage.withoutFiringTest)}`));
+  if (coverage.withoutQuietTest.length)
+    out.push(style.yellow(`no test expects these to stay quiet: ${gaps(coverage.withoutQuietTest)}`));
   const total = report.passed + report.failed;
   const summary = `${total} test(s): ${report.passed} passed, ${report.failed} failed${report.errors.length ? `, ${report.errors.length} file error(s)` : ''}`;
   out.push(report.failed || report.errors.length ? style.red(summary) : style.green(summary));
