@@ -47,6 +47,8 @@ export async function driveKcp(
     sessionLimit,
     reportsPerPeer: 200, // every attacker is 127.0.0.1 here; production keeps the default cap
     statsIntervalMs: 0,
+    // Long enough that a slow machine cannot turn the flood's half-open sessions into handshake failures.
+    handshakeTimeoutMs: 60_000,
     handshake: (_session, message) => message.toString() === 'HELLO demo-client-token',
   });
   server.on('session', (session) =>
