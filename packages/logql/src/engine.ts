@@ -6,7 +6,6 @@
  */
 import type {
   BinaryExpr,
-  LabelFilter,
   Expr,
   Grouping,
   LabelMatcher,
@@ -19,7 +18,7 @@ import type {
 import { LogQLExecutionError, LogQLSyntaxError, UnsupportedQueryError } from './errors.ts';
 import { compareLabels, ERROR_LABEL, labelsKey, PRESERVE_ERROR_LABEL, type Labels } from './labels.ts';
 import { applyScalar, isComparison, parseQuery } from './parse.ts';
-import { JsonHints, parseJsonLine } from './parsers.ts';
+import { hintsForRangeAggregation, ParserHints } from './hints.ts';
 import {
   compileLabelFilter,
   compileMatcher,
@@ -108,8 +107,8 @@ interface Collector {
   selectorKey: string;
   /** Pipeline stages with a canonical key each, so collectors can share common prefixes. */
   stages: { key: string; fn: StageFn; stage: PipelineStage }[];
-  /** Labels the consumer reads (series identity and unwrap); undefined means all of them. */
-  needs: Set<string> | undefined;
+  /** Loki's parser hints for this extractor (exact semantics; see hints.ts). */
+  hints: ParserHints;
   value: (e: EntryState) => number | undefined;
   /** The value extractor never writes to the entry (no unwrap), so it can read a shared entry. */
   valuePure: boolean;
@@ -168,12 +167,13 @@ function seriesIdentity(expr: RangeAggregationExpr, inject: Grouping | undefined
     key: (e) => (hasError(e) ? full.key(e) : '{}'),
     labels: (e) => (hasError(e) ? e.labels.toLabels() : {}),
   };
-  // absent_over_time is extracted without labels (syntax/extractor.go noLabels).
+  // Loki's GroupedLabels: `by ()` (and absent_over_time) extract no labels at all, even with
+  // unwrap (syntax/extractor.go noLabels; log/labels.go GroupedLabels).
   if (expr.op === 'absent_over_time') return none;
-  if (expr.unwrap && (!grouping || grouping.without || grouping.labels.length === 0)) {
-    // Loki drops the unwrapped label (labelSampleExtractor: groups += labelName, without = true).
-    if (!grouping || grouping.labels.length === 0) grouping = { without: true, labels: [expr.unwrap.label] };
-    else grouping = { without: true, labels: [...grouping.labels, expr.unwrap.label] };
+  if (grouping && !grouping.without && grouping.labels.length === 0) return none;
+  if (expr.unwrap && (!grouping || grouping.without)) {
+    // LabelExtractorWithStages: groups += labelName, without = true (the unwrapped label is dropped).
+    grouping = { without: true, labels: [...(grouping?.labels ?? []), expr.unwrap.label] };
   }
   if (!grouping) return full;
   const names = [...new Set(grouping.labels)].sort();
@@ -255,6 +255,8 @@ function conversionDetails(conv: string | undefined, raw: string): string {
   return `strconv.ParseFloat: parsing ${JSON.stringify(raw)}: invalid syntax`;
 }
 
+const parserKinds = new Set(['json', 'logfmt', 'regexp', 'pattern', 'unpack']);
+
 const accumulating = new Set([
   'count_over_time',
   'rate',
@@ -276,57 +278,6 @@ function compileStageCached(stage: PipelineStage): { key: string; fn: StageFn; s
   return { key, fn, stage };
 }
 
-/** Label names a label filter reads. */
-function filterNames(f: LabelFilter, out: Set<string>): void {
-  if (f.kind === 'and' || f.kind === 'or') {
-    filterNames(f.left, out);
-    filterNames(f.right, out);
-  } else if (f.kind === 'matcher') out.add(f.matcher.name);
-  else out.add(f.name);
-}
-
-/** What a consumer of the series reads: grouping labels and the unwrapped label (undefined: all). */
-function consumerNeeds(expr: RangeAggregationExpr, inject: Grouping | undefined): Set<string> | undefined {
-  const grouping = expr.grouping ?? inject;
-  const out = new Set<string>();
-  if (expr.unwrap) {
-    out.add(expr.unwrap.label);
-    for (const f of expr.unwrap.postFilters) filterNames(f, out);
-  }
-  if (expr.op === 'absent_over_time') return out;
-  if (!grouping || grouping.without) return undefined;
-  for (const n of grouping.labels) out.add(n);
-  return out;
-}
-
-/**
- * Labels the stages after position i (and the consumer) read, like Loki's ParserLabelHints;
- * undefined when they may read any label (templates, unknown consumers).
- */
-function needsAfter(c: Collector, i: number): Set<string> | undefined {
-  if (!c.needs) return undefined;
-  const out = new Set(c.needs);
-  for (let j = i + 1; j < c.stages.length; j++) {
-    const st = c.stages[j]!.stage;
-    switch (st.kind) {
-      case 'labelFilter':
-        filterNames(st.filter, out);
-        break;
-      case 'lineFilter':
-      case 'decolorize':
-        break;
-      case 'drop':
-      case 'keep':
-        for (const it of st.items) out.add(it.name);
-        break;
-      default:
-        // Parsers, formatters and unpack: be safe and extract everything.
-        return undefined;
-    }
-  }
-  return out;
-}
-
 function makeCollector(expr: RangeAggregationExpr, inject: Grouping | undefined, steps: bigint[]): Collector {
   if (expr.op === 'rate_counter') throw new UnsupportedQueryError('rate_counter');
   const rangeNs = BigInt(Math.round(expr.rangeMs * 1e6));
@@ -336,7 +287,7 @@ function makeCollector(expr: RangeAggregationExpr, inject: Grouping | undefined,
     matchers: selectorMatchers(expr.selector.matchers),
     selectorKey: canonicalMatchers(expr.selector.matchers),
     stages: expr.selector.stages.map(compileStageCached),
-    needs: consumerNeeds(expr, inject),
+    hints: hintsForRangeAggregation(expr, inject),
     ...(() => {
       const v = makeValueExtractor(expr);
       return { value: v.value, valuePure: v.pure };
@@ -361,9 +312,14 @@ function runStages(stages: StageFn[], e: EntryState): boolean {
 interface StageNode {
   fn: StageFn | undefined;
   pure: boolean;
-  /** For a plain `| json` node: the union of labels its consumers read (null: all). */
+  /** Parser stage: runs with the union of its consumers' hints; parse errors take the exact path. */
+  isParser: boolean;
+  /** Union of the consumers' required labels (null: some consumer needs all labels). */
   required: Set<string> | null | undefined;
-  isJson: boolean;
+  allNoLabels: boolean;
+  hints: ParserHints | undefined;
+  /** Every collector at or below this node (for the exact path). */
+  subtreeEnds: { c: Collector; from: number; to: number }[];
   children: Map<string, StageNode>;
   /** children as an array, filled before the scan (iteration speed). */
   childList: StageNode[];
@@ -377,8 +333,11 @@ function newNode(fn: StageFn | undefined): StageNode {
   return {
     fn,
     pure: fn !== undefined && pureStages.has(fn),
+    isParser: false,
     required: undefined,
-    isJson: false,
+    allNoLabels: true,
+    hints: undefined,
+    subtreeEnds: [],
     children: new Map(),
     childList: [],
     ends: [],
@@ -415,7 +374,13 @@ function fork(e: EntryState): EntryState {
  * extractors that only read (line filters, string label filters) share the state; writers
  * get a copy-on-write fork whenever someone else still needs the unmodified state.
  */
-function visitNode(node: StageNode, e: EntryState, i: number, owned: boolean): void {
+function visitNode(
+  node: StageNode,
+  e: EntryState,
+  i: number,
+  owned: boolean,
+  stream: NormalizedStream,
+): void {
   let consumers = 0;
   const ends = node.ends;
   const kids = node.childList;
@@ -435,25 +400,53 @@ function visitNode(node: StageNode, e: EntryState, i: number, owned: boolean): v
     const child = kids[k]!;
     if (i < child.from || i >= child.to) continue;
     if (child.pure) {
-      if (child.fn!(e)) visitNode(child, e, i, exclusive);
+      if (child.fn!(e)) visitNode(child, e, i, exclusive, stream);
       continue;
     }
     const st = exclusive ? e : fork(e);
-    if (child.fn!(st)) visitNode(child, st, i, true);
+    if (child.isParser) {
+      const errBefore = st.labels.err;
+      st.labels.hints = child.hints;
+      const ok = child.fn!(st);
+      st.labels.hints = undefined;
+      if (st.labels.err !== errBefore && parserErrors.has(st.labels.err)) {
+        for (const end of child.subtreeEnds) if (i >= end.from && i < end.to) exactPath(end.c, stream, i);
+        continue;
+      }
+      if (ok) visitNode(child, st, i, true, stream);
+      continue;
+    }
+    if (child.fn!(st)) visitNode(child, st, i, true, stream);
   }
 }
 
-/** Replaces plain `| json` nodes whose consumers read few labels by a hinted parser (Loki's parser hints). */
-function applyHints(node: StageNode): void {
-  if (node.isJson && node.required) {
-    const hints = new JsonHints(node.required);
-    node.fn = (e) => {
-      parseJsonLine(e.line, e.labels, hints);
-      return true;
-    };
+/** Before the scan: child arrays, and the union parser hints of each parser node. */
+function finalize(node: StageNode): void {
+  if (node.isParser) {
+    node.hints = node.allNoLabels
+      ? new ParserHints(undefined, true)
+      : node.required === null
+        ? undefined
+        : new ParserHints(node.required ?? new Set(), false);
   }
   node.childList = [...node.children.values()];
-  for (const child of node.childList) applyHints(child);
+  for (const child of node.childList) finalize(child);
+}
+
+const parserErrors = new Set(['JSONParserErr', 'LogfmtParserErr']);
+
+/**
+ * The exact path for one collector and one line: a fresh entry with the collector's own parser
+ * hints through its whole pipeline. Used for lines where a shared parse hit a parser error,
+ * since what Loki reports then depends on each query's hints.
+ */
+function exactPath(c: Collector, stream: NormalizedStream, i: number): void {
+  const labels = newEntryLabels(stream, i);
+  labels.hints = c.hints;
+  const e: EntryState = { ts: stream.ts[i]!, line: stream.lines[i]!, labels };
+  for (const st of c.stages) if (!st.fn(e)) return;
+  const v = c.value(e);
+  if (v !== undefined) addSample(c, e, v);
 }
 
 /** One pass over the streams feeding every collector; shared pipeline prefixes run once per line. */
@@ -474,33 +467,38 @@ function scan(streams: NormalizedStream[], collectors: Collector[]): void {
         let next: StageNode | undefined = node.children.get(st.key);
         if (!next) {
           node.children.set(st.key, (next = newNode(st.fn)));
-          next.isJson = st.stage.kind === 'json' && st.stage.params.length === 0;
+          next.isParser = parserKinds.has(st.stage.kind);
         }
         node = next;
         path.push(node);
-        if (node.isJson && node.required !== null) {
-          const need = needsAfter(c, si);
-          if (!need) node.required = null;
-          else {
-            if (!node.required) node.required = new Set();
-            for (const n of need) node.required.add(n);
+        if (node.isParser) {
+          if (!c.hints.noLabels) node.allNoLabels = false;
+          if (node.required !== null) {
+            if (!c.hints.required && !c.hints.noLabels) node.required = null;
+            else if (c.hints.required) {
+              if (!node.required) node.required = new Set();
+              for (const n of c.hints.required) node.required.add(n);
+            }
           }
         }
       }
-      node.ends.push({ c, from, to });
+      const end = { c, from, to };
+      node.ends.push(end);
       for (const n of path) {
+        n.subtreeEnds.push(end);
         if (from < n.from) n.from = from;
         if (to > n.to) n.to = to;
       }
     }
     for (const root of roots.values()) {
-      applyHints(root);
+      finalize(root);
       for (let i = root.from; i < root.to; i++) {
         visitNode(
           root,
           { ts: stream.ts[i]!, line: stream.lines[i]!, labels: newEntryLabels(stream, i) },
           i,
           true,
+          stream,
         );
       }
     }

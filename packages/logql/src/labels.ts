@@ -7,6 +7,8 @@
  * Copy-on-write: `fork()` is cheap so that many rules can continue from one shared parse.
  */
 
+import type { ParserHints } from './hints.ts';
+
 export type Labels = Record<string, string>;
 
 export const ERROR_LABEL = '__error__';
@@ -19,18 +21,24 @@ export class LabelsBuilder {
   private meta: Map<string, string> | null;
   private parsed: Map<string, string> | null;
   private deleted: Set<string> | null;
+  /** Names ever set as parsed labels on this line: Loki's ParserHint.Extracted (later parsers skip them). */
+  private extracted: Set<string> | null;
   private shared: boolean;
   err: string;
   errDetails: string;
   /** labelsKey(base), when the caller knows it: the series key of an untouched entry. */
   baseKey: string | undefined;
+  /** Loki's ParserLabelHints for this line (metric queries); undefined: extract everything. */
+  hints: ParserHints | undefined;
 
   constructor(base: Labels, baseKey?: string) {
     this.baseKey = baseKey;
+    this.hints = undefined;
     this.base = base;
     this.meta = null;
     this.parsed = null;
     this.deleted = null;
+    this.extracted = null;
     this.shared = false;
     this.err = '';
     this.errDetails = '';
@@ -42,6 +50,8 @@ export class LabelsBuilder {
     f.meta = this.meta;
     f.parsed = this.parsed;
     f.deleted = this.deleted;
+    f.extracted = this.extracted;
+    f.hints = this.hints;
     f.err = this.err;
     f.errDetails = this.errDetails;
     f.shared = true;
@@ -54,6 +64,7 @@ export class LabelsBuilder {
     this.meta = this.meta ? new Map(this.meta) : null;
     this.parsed = this.parsed ? new Map(this.parsed) : null;
     this.deleted = this.deleted ? new Set(this.deleted) : null;
+    this.extracted = this.extracted ? new Set(this.extracted) : null;
     this.shared = false;
   }
 
@@ -127,6 +138,13 @@ export class LabelsBuilder {
     if (this.meta?.has(name)) this.meta.delete(name);
     if (!this.parsed) this.parsed = new Map();
     this.parsed.set(name, value);
+    if (!this.extracted) this.extracted = new Set();
+    this.extracted.add(name);
+  }
+
+  /** Loki's Extracted(key): a parser does not overwrite a label an earlier parse already set on this line. */
+  wasExtracted(name: string): boolean {
+    return this.extracted !== null && this.extracted.has(name);
   }
 
   del(name: string): void {

@@ -2,7 +2,7 @@
 import type { ExtractionParam } from './ast.ts';
 import { LogQLSyntaxError } from './errors.ts';
 import { decodeString, eachMember, findPath, JsonScanError, skipWs } from './json-scan.ts';
-import type { LabelsBuilder } from './labels.ts';
+import { PRESERVE_ERROR_LABEL, type LabelsBuilder } from './labels.ts';
 import { compileGoRegex } from './regex.ts';
 
 export const ERR_JSON = 'JSONParserErr';
@@ -26,29 +26,6 @@ function sanitizedPart(key: string): string {
   return v;
 }
 
-/**
- * Loki's ParserLabelHints for `| json`: only the labels the rest of the query reads are
- * extracted, nested objects that cannot lead to one are skipped, the first occurrence of a
- * key wins, and parsing stops once every required label was found (pkg/logql/log/parser_hints.go).
- */
-export class JsonHints {
-  readonly required: Set<string>;
-  readonly prefixes: string[];
-  constructor(required: Set<string>) {
-    this.required = required;
-    this.prefixes = [...required];
-  }
-  private readonly prefixCache = new Map<string, boolean>();
-  shouldExtractPrefix(prefix: string): boolean {
-    let ok = this.prefixCache.get(prefix);
-    if (ok === undefined) {
-      ok = this.prefixes.some((r) => r.startsWith(prefix));
-      if (this.prefixCache.size < 10000) this.prefixCache.set(prefix, ok);
-    }
-    return ok;
-  }
-}
-
 const nameCache = new WeakMap<object, Map<string, Map<string, string>>>();
 function namesFor(base: object): Map<string, Map<string, string>> {
   let m = nameCache.get(base);
@@ -59,9 +36,19 @@ function namesFor(base: object): Map<string, Map<string, string>> {
 class StopParsing extends Error {}
 const stopParsing = new StopParsing();
 
-/** `| json` without parameters: flattens nested objects with "_", skips arrays and nulls. */
-export function parseJsonLine(line: string, lbs: LabelsBuilder, hints?: JsonHints): void {
-  let found = 0;
+/** Loki's addErrLabel: a parser error, preserved when the query filters on __error__. */
+function addErrLabel(lbs: LabelsBuilder, err: string, details: string | undefined): void {
+  lbs.setErr(err, details);
+  if (lbs.hints?.preserveError) lbs.setParsed(PRESERVE_ERROR_LABEL, 'true');
+}
+
+/**
+ * `| json` without parameters: flattens nested objects with "_", skips arrays and nulls, the
+ * first of duplicated keys wins; with parser hints only required labels are extracted.
+ */
+export function parseJsonLine(line: string, lbs: LabelsBuilder): void {
+  const hints = lbs.hints;
+  if (hints?.skipParsing(lbs)) return;
   // Final label names depend only on the key path and the stream labels when the entry has
   // no structured metadata, so they are cached per stream and per object prefix.
   const names = lbs.hasAnyMeta() ? undefined : namesFor(lbs.base);
@@ -101,21 +88,20 @@ export function parseJsonLine(line: string, lbs: LabelsBuilder, hints?: JsonHint
       if (inner && inner.size < 10000) inner.set(key, name);
     }
     if (name === '') return;
-    if (hints) {
-      if (!hints.required.has(name) || lbs.hasParsed(name)) return;
-      found++;
-    }
+    // Loki: `!ShouldExtract(key) || Extracted(key)` → skip; so the first of duplicated keys wins.
+    if (lbs.wasExtracted(name)) return;
+    if (hints && !hints.shouldExtract(name)) return;
     let value: string;
     if (type === 'string') value = decodeString(line, start, end);
     else value = line.slice(start, end);
     lbs.setParsed(name, value);
-    if (hints && found === hints.required.size) throw stopParsing;
+    if (hints?.allRequiredExtracted(lbs)) throw stopParsing;
   };
   try {
     visitObject('', 0);
   } catch (err) {
     if (err === stopParsing) return;
-    if (err instanceof JsonScanError) lbs.setErr(ERR_JSON, err.message);
+    if (err instanceof JsonScanError) addErrLabel(lbs, ERR_JSON, err.message);
     else throw err;
   }
 }
@@ -155,10 +141,10 @@ export function makeJsonExpressionParser(
 ): (line: string, lbs: LabelsBuilder) => void {
   const compiled = params.map((p) => ({ id: p.label, path: parseJsonPath(p.expression ?? p.label) }));
   return (line, lbs) => {
-    if (line.length === 0) return;
+    if (line.length === 0 || lbs.hints?.skipParsing(lbs)) return;
     const first = line.charCodeAt(0);
     if (first !== 34 && first !== 123 && first !== 91) {
-      lbs.setErr(ERR_JSON);
+      addErrLabel(lbs, ERR_JSON, undefined);
       return;
     }
     for (const { id, path } of compiled) {
@@ -167,7 +153,7 @@ export function makeJsonExpressionParser(
         hit = findPath(line, path);
       } catch (err) {
         if (err instanceof JsonScanError) {
-          lbs.setErr(ERR_JSON, err.message);
+          addErrLabel(lbs, ERR_JSON, err.message);
           continue;
         }
         throw err;
@@ -189,9 +175,9 @@ export function makeJsonExpressionParser(
 
 /** `| unpack`: string members become labels; `_entry` replaces the line. Returns the new line. */
 export function unpackLine(line: string, lbs: LabelsBuilder): string {
-  if (line.length === 0) return line;
+  if (line.length === 0 || lbs.hints?.skipParsing(lbs)) return line;
   if (line.charCodeAt(0) !== 123) {
-    lbs.setErr(ERR_JSON, 'expecting json object(6), but it is not');
+    addErrLabel(lbs, ERR_JSON, 'expecting json object(6), but it is not');
     return line;
   }
   let entry = line;
@@ -204,11 +190,12 @@ export function unpackLine(line: string, lbs: LabelsBuilder): string {
         return;
       }
       const k = lbs.baseHas(key) || lbs.hasMeta(key) ? key + '_extracted' : key;
+      if (lbs.wasExtracted(k) || (lbs.hints && !lbs.hints.shouldExtract(k))) return;
       pending.push([sanitizeLabelKey(k, true), decodeString(line, start, end)]);
     });
   } catch (err) {
     if (err instanceof JsonScanError) {
-      lbs.setErr(ERR_JSON, err.message);
+      addErrLabel(lbs, ERR_JSON, err.message);
       return line;
     }
     throw err;
@@ -341,24 +328,30 @@ export function makeLogfmtParser(
 ): (line: string, lbs: LabelsBuilder) => void {
   if (params.length === 0) {
     return (line, lbs) => {
+      const hints = lbs.hints;
+      if (hints?.skipParsing(lbs)) return;
       const err = decodeLogfmt(
         line,
         ({ key, value }) => {
           let k = sanitizeLabelKey(key, true);
           if (k === '') return;
           k = lbs.parserKey(k);
+          if (lbs.wasExtracted(k) || (hints && !hints.shouldExtract(k))) return;
           if (!keepEmpty && value === '') return;
           lbs.setParsed(k, value);
+          // Loki stops decoding once every required label is extracted.
+          if (hints?.allRequiredExtracted(lbs)) return false;
         },
         strict,
       );
-      if (strict && err !== undefined) lbs.setErr(ERR_LOGFMT, err);
+      if (strict && err !== undefined) addErrLabel(lbs, ERR_LOGFMT, err);
     };
   }
   // `| logfmt id="key", other`: only the named keys, renamed to their ids.
   const byKey = new Map<string, string>();
   for (const p of params) byKey.set(p.expression ?? p.label, p.label);
   return (line, lbs) => {
+    if (lbs.hints?.skipParsing(lbs)) return;
     for (const p of params) if (!lbs.baseHas(p.label) && !lbs.hasMeta(p.label)) lbs.setParsed(p.label, '');
     const err = decodeLogfmt(
       line,
@@ -371,7 +364,7 @@ export function makeLogfmtParser(
       },
       strict,
     );
-    if (strict && err !== undefined) lbs.setErr(ERR_LOGFMT, err);
+    if (strict && err !== undefined) addErrLabel(lbs, ERR_LOGFMT, err);
   };
 }
 
@@ -394,7 +387,11 @@ export function makeRegexpParser(pattern: string): (line: string, lbs: LabelsBui
   return (line, lbs) => {
     const m = re.exec(line);
     if (!m || !m.groups) return;
-    for (const n of names) lbs.setParsed(lbs.parserKey(n), m.groups[n] ?? '');
+    for (const n of names) {
+      const key = lbs.parserKey(n);
+      if (lbs.wasExtracted(key) || (lbs.hints && !lbs.hints.shouldExtract(key))) continue;
+      lbs.setParsed(key, m.groups[n] ?? '');
+    }
   };
 }
 
@@ -450,9 +447,14 @@ export function makePatternParser(pattern: string): (line: string, lbs: LabelsBu
     names.add(c.capture);
   }
   return (line, lbs) => {
+    if (lbs.hints?.skipParsing(lbs)) return;
     const values = matchPattern(nodes, line);
     if (!values) return;
-    for (const [name, v] of values) lbs.setParsed(lbs.parserKey(name), v);
+    for (const [name, v] of values) {
+      const key = lbs.parserKey(name);
+      if (lbs.wasExtracted(key) || (lbs.hints && !lbs.hints.shouldExtract(key))) continue;
+      lbs.setParsed(key, v);
+    }
   };
 }
 

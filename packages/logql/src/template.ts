@@ -77,6 +77,17 @@ export class CompiledTemplate {
 
 export class TemplateError extends Error {}
 
+/** Field names a template reads (Loki's listNodeFields), for parser hints. */
+export function templateFields(source: string): string[] {
+  const out: string[] = [];
+  for (const m of source.matchAll(/(?<![\w\d"])\.([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)/g)) {
+    const before = source.slice(0, m.index);
+    // Only inside actions.
+    if (before.lastIndexOf('{{') > before.lastIndexOf('}}')) out.push(...m[1]!.split('.'));
+  }
+  return out;
+}
+
 const cache = new Map<string, CompiledTemplate>();
 
 export function compileTemplate(source: string): CompiledTemplate {

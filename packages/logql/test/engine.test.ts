@@ -122,21 +122,32 @@ describe('errors', () => {
     const bad: InputStream[] = [
       { labels: { app: 'x' }, entries: [{ time: '2026-11-23T10:00:10Z', line: 'not json' }] },
     ];
+    expect(() => instantQuery('count_over_time({app="x"} | json [1m])', bad, '2026-11-23T10:00:30Z')).toThrow(
+      LogQLExecutionError,
+    );
+    // `sum by (level)`: Loki's parser hints still run the parser for the grouped label.
     expect(() =>
-      instantQuery('sum(count_over_time({app="x"} | json [1m]))', bad, '2026-11-23T10:00:30Z'),
-    ).toThrow(LogQLExecutionError);
-    expect(() =>
-      instantQuery('sum(count_over_time({app="x"} | json [1m]))', bad, '2026-11-23T10:00:30Z'),
+      instantQuery('sum by (level) (count_over_time({app="x"} | json [1m]))', bad, '2026-11-23T10:00:30Z'),
     ).toThrow(
       /^pipeline error: 'JSONParserErr' for series: '\{__error__="JSONParserErr", __error_details__=".+", app="x"\}'/,
     );
+  });
+
+  it('does not run parsers when no label is read, like Loki', () => {
+    const bad: InputStream[] = [
+      { labels: { app: 'x' }, entries: [{ time: '2026-11-23T10:00:10Z', line: 'not json' }] },
+    ];
+    expect(instantQuery('sum(count_over_time({app="x"} | json [1m]))', bad, '2026-11-23T10:00:30Z')).toEqual({
+      resultType: 'vector',
+      result: [{ metric: {}, value: [1795428030, '1'] }],
+    });
   });
 
   it('isolates failing queries in a settled batch', () => {
     const res = evaluateInstantBatchSettled(
       [
         'sum(count_over_time({service_name="shop"}[1m]))',
-        'sum(count_over_time({service_name="shop"} | json [1m]))',
+        'count_over_time({service_name="shop"} | json [1m])',
         'sum(',
         'vector(1)',
       ],
@@ -175,6 +186,34 @@ describe('batched evaluation', () => {
     expect(alone.filter((r) => r.resultType === 'vector' && r.result.length > 0).length).toBeGreaterThan(
       rules.length / 2,
     );
+  });
+
+  it('agrees with per-rule evaluation on lines that fail to parse (exact hint semantics)', () => {
+    const broken = generateAuditStreams(600, Date.parse('2026-11-23T10:05:00Z'), 4 * 60 * 1000, 11);
+    // Malformed JSON (truncated, plain text) in the middle of real events.
+    const s0 = broken.streams[0]!;
+    s0.entries.splice(5, 0, { time: s0.entries[5]!.time, line: s0.entries[7]!.line.slice(0, 200) });
+    s0.entries.splice(50, 0, { time: s0.entries[50]!.time, line: 'kube-apiserver: audit buffer overflow' });
+    const more = [
+      ...rules,
+      'sum by (verb) (count_over_time({job="k3s-audit"} | json [5m]))',
+      'sum(count_over_time({job="k3s-audit"} | json [5m]))',
+      'sum(count_over_time({job="k3s-audit"} | json | __error__!="" [5m]))',
+      'sum by (verb) (count_over_time({job="k3s-audit"} | json | __error__!="" [5m]))',
+      'count_over_time({job="k3s-audit"} | json | __error__!="" [5m])',
+    ];
+    const settle = (r: string): unknown => {
+      try {
+        return { ok: instantQuery(r, broken.streams, broken.endNs) };
+      } catch (e) {
+        return { err: (e as Error).message };
+      }
+    };
+    const batch = evaluateInstantBatchSettled(more, broken.streams, broken.endNs).map((r) =>
+      r.status === 'fulfilled' ? { ok: r.value } : { err: r.reason.message },
+    );
+    expect(batch).toEqual(more.map(settle));
+    expect(batch.filter((r) => 'err' in (r as object)).length).toBeGreaterThan(0);
   });
 
   it('range queries agree with instant queries at each step', () => {
