@@ -34,11 +34,50 @@ function countUpTo(input: string, ch: string, limit: number): number {
   return count;
 }
 
+/**
+ * The hot loop, kept a small standalone function so V8 optimizes it on its own: one table step
+ * per char (entries are offsets of next states, so no multiply), a digit count and a cheap upper
+ * bound of the longest digit run (spaces and dashes do not end it). Accepting states are rare;
+ * their offsets are collected for the caller. Writes [digits, run bound] into `counts`.
+ */
+function runAutomaton(
+  input: string,
+  table: Uint16Array | Int32Array,
+  classOf: Uint8Array,
+  firstAccepting: number,
+  accepts: number[],
+  counts: Int32Array,
+): void {
+  let offset = 0;
+  let digits = 0;
+  let run = 0;
+  let maxRun = 0;
+  const length = input.length;
+  for (let i = 0; i < length; i++) {
+    const code = input.charCodeAt(i);
+    if (code >= ALPHABET) {
+      offset = 0;
+      run = 0;
+      continue;
+    }
+    offset = table[offset + classOf[code]!]!;
+    if (offset >= firstAccepting) accepts.push(offset);
+    if (code <= 57 && code >= 48) {
+      digits++;
+      if (++run > maxRun) maxRun = run;
+    } else if (code !== 32 && code !== 45) run = 0;
+  }
+  counts[0] = digits;
+  counts[1] = maxRun;
+}
+
 export class KeywordPrefilter {
+  /** Full 128-wide transition table, used while building the compact one. */
   private readonly transitions: Int32Array;
+  private readonly classOf: Uint8Array;
+  private readonly table: Uint16Array | Int32Array;
+  private readonly firstAccepting: number;
   private readonly outputs: (readonly number[] | undefined)[];
-  /** 1 where a state completes at least one keyword; a byte load in the hot loop. */
-  private readonly accepting: Uint8Array;
   private readonly featureRules: {
     index: number;
     minDigits: number;
@@ -52,6 +91,9 @@ export class KeywordPrefilter {
   private readonly stamps: Uint32Array;
   private stamp = 0;
   private readonly ruleCount: number;
+  /** Offsets of accepting states met in the current scan (reused). */
+  private readonly accepts: number[] = [];
+  private readonly counts = new Int32Array(2);
   private readonly scratch: Features = {
     digits: 0,
     maxDigitRun: 0,
@@ -62,6 +104,8 @@ export class KeywordPrefilter {
   };
   private readonly maxAt: number;
   private readonly maxColons: number;
+  /** Smallest digit count at which any digit-run feature can matter. */
+  private readonly minRunThreshold: number;
 
   constructor(rules: readonly PrefilterRule[]) {
     this.ruleCount = rules.length;
@@ -72,6 +116,10 @@ export class KeywordPrefilter {
     const colonThresholds = thresholds((r) => r.minColons);
     this.maxAt = Math.max(0, ...atThresholds);
     this.maxColons = Math.max(0, ...colonThresholds);
+    const runThresholds = thresholds(
+      (r) => r.minDigitRun ?? r.minDashedDigitRun ?? (r.needsLettersThenDigits ? 2 : undefined),
+    );
+    this.minRunThreshold = runThresholds.length > 0 ? Math.min(...runThresholds) : Number.POSITIVE_INFINITY;
     // Build the trie.
     const children: Map<number, number>[] = [new Map()];
     const nodeOutputs: Set<number>[] = [new Set()];
@@ -144,36 +192,97 @@ export class KeywordPrefilter {
         }
       }
     }
-    // Case folding is compiled into the table: 'A'..'Z' move like 'a'..'z'.
-    for (let node = 0; node < nodeCount; node++) {
-      for (let c = 65; c <= 90; c++)
-        this.transitions[node * ALPHABET + c] = this.transitions[node * ALPHABET + (c | 32)]!;
+    // Compact the table so the hot loop stays in L1 cache: characters that occur in no keyword
+    // all behave alike (class 0); 'A'..'Z' share the class of 'a'..'z' (case folding compiled in).
+    // States are renumbered so the accepting ones come last: acceptance is one comparison.
+    const classOf = new Uint8Array(ALPHABET);
+    const representatives = [0];
+    for (let c = 0; c < ALPHABET; c++) {
+      if (c >= 65 && c <= 90) continue;
+      if (children.some((map) => map.has(c))) {
+        classOf[c] = representatives.length;
+        representatives.push(c);
+      }
     }
-    this.outputs = nodeOutputs.map((set) => (set.size > 0 ? [...set].sort((a, b) => a - b) : undefined));
-    this.accepting = Uint8Array.from(this.outputs, (o) => (o === undefined ? 0 : 1));
+    for (let c = 65; c <= 90; c++) classOf[c] = classOf[c | 32]!;
+    const outputs = nodeOutputs.map((set) => (set.size > 0 ? [...set].sort((a, b) => a - b) : undefined));
+    const order = [...outputs.keys()].sort(
+      (a, b) => Number(outputs[a] !== undefined) - Number(outputs[b] !== undefined),
+    );
+    const renumbered = new Int32Array(nodeCount);
+    order.forEach((node, index) => (renumbered[node] = index));
+    const classes = representatives.length;
+    // Entries are offsets (state * classes) of the next state, which saves a multiply per char.
+    const size = nodeCount * classes;
+    const compact = size < 0xffff ? new Uint16Array(size) : new Int32Array(size);
+    for (let node = 0; node < nodeCount; node++) {
+      for (let k = 0; k < classes; k++) {
+        // Class 0 stands for every non-keyword char: from any state it leads back to the root.
+        const next = k === 0 ? 0 : this.transitions[node * ALPHABET + representatives[k]!]!;
+        compact[renumbered[node]! * classes + k] = renumbered[next]! * classes;
+      }
+    }
+    this.classOf = classOf;
+    this.table = compact;
+    const stateOutputs = order.map((node) => outputs[node]);
+    this.outputs = [];
+    stateOutputs.forEach((found, state) => (this.outputs[state * classes] = found));
+    const firstAcceptingState = order.findIndex((node) => outputs[node] !== undefined);
+    this.firstAccepting = (firstAcceptingState === -1 ? nodeCount : firstAcceptingState) * classes;
   }
 
-  /** `@` and `:` are counted by native indexOf, only as far as the thresholds need. */
-  private features(
-    input: string,
-    digits: number,
-    maxDigitRun: number,
-    maxDashedRun: number,
-    lettersThenDigits: boolean,
-  ): Features {
+  /**
+   * `@` and `:` are counted by native indexOf, only as far as the thresholds need. Digit runs
+   * (single spaces or dashes inside a run do not break it), dashed runs (a `-` inside, as in
+   * SSNs) and two capitals directly followed by two digits (an IBAN's country code and check
+   * digits) need a second pass, taken only when the string has enough digits for any of them.
+   */
+  private features(input: string, digits: number, runBound: number): Features {
     const f = this.scratch;
     f.at = this.maxAt > 0 ? countUpTo(input, '@', this.maxAt) : 0;
     f.colons = this.maxColons > 0 ? countUpTo(input, ':', this.maxColons) : 0;
     f.digits = digits;
-    f.maxDigitRun = maxDigitRun;
-    f.maxDashedRun = maxDashedRun;
-    f.lettersThenDigits = lettersThenDigits;
+    f.maxDigitRun = 0;
+    f.maxDashedRun = 0;
+    f.lettersThenDigits = false;
+    if (runBound < this.minRunThreshold) return f;
+    let run = 0;
+    let separated = false;
+    let dashed = false;
+    let capitals = 0;
+    let capitalsBeforeRun = 0;
+    for (let i = 0; i < input.length; i++) {
+      const code = input.charCodeAt(i);
+      if (code >= 48 && code <= 57) {
+        if (run === 0) {
+          capitalsBeforeRun = capitals;
+          dashed = false;
+        }
+        run++;
+        if (run > f.maxDigitRun) f.maxDigitRun = run;
+        if (run === 2 && capitalsBeforeRun >= 2 && !separated) f.lettersThenDigits = true;
+        if (dashed && run > f.maxDashedRun) f.maxDashedRun = run;
+        separated = false;
+        capitals = 0;
+        continue;
+      }
+      capitals = code >= 65 && code <= 90 ? capitals + 1 : 0;
+      if (run > 0) {
+        if ((code === 32 || code === 45) && !separated) {
+          separated = true;
+          if (code === 45) dashed = true;
+        } else {
+          run = 0;
+          separated = false;
+        }
+      }
+    }
     return f;
   }
 
-  /** Marks the rules of an accepting state; returns the updated count of distinct hits. */
-  private collect(state: number, stamp: number, hits: number): number {
-    const found = this.outputs[state]!;
+  /** Marks the rules of an accepting state (by offset); returns the updated count of distinct hits. */
+  private collect(offset: number, stamp: number, hits: number): number {
+    const found = this.outputs[offset]!;
     const stamps = this.stamps;
     for (let k = 0; k < found.length; k++) {
       const index = found[k]!;
@@ -195,64 +304,14 @@ export class KeywordPrefilter {
       this.stamps.fill(0);
       this.stamp = stamp = 1;
     }
-    const transitions = this.transitions;
-    const accepting = this.accepting;
-    let state = 0;
+    const accepts = this.accepts;
+    accepts.length = 0;
+    const counts = this.counts;
+    runAutomaton(input, this.table, this.classOf, this.firstAccepting, accepts, counts);
     let accepted = 0;
-    // Digit runs are tracked in the same pass: run = digits in the current run, separated = a
-    // single space or dash was just seen after a digit (a second one ends the run).
-    // Also: dashed runs (a run with a `-` inside, as in SSNs) and two capitals directly followed
-    // by two digits (an IBAN's country code and check digits).
-    let digits = 0;
-    let run = 0;
-    let maxRun = 0;
-    let separated = false;
-    let dashed = false;
-    let maxDashedRun = 0;
-    let capitals = 0;
-    let capitalsBeforeRun = 0;
-    let lettersThenDigits = false;
-    const length = input.length;
-    for (let i = 0; i < length; i++) {
-      const code = input.charCodeAt(i);
-      if (code >= ALPHABET) {
-        state = 0;
-        run = 0;
-        capitals = 0;
-        continue;
-      }
-      // Upper-case letters have the transitions of their lower-case twins: no folding here.
-      state = transitions[(state << 7) | code]!;
-      if (accepting[state] !== 0) accepted = this.collect(state, stamp, accepted);
-      if (code - 48 < 10 && code >= 48) {
-        digits++;
-        if (run === 0) {
-          capitalsBeforeRun = capitals;
-          dashed = false;
-        }
-        if (++run > maxRun) maxRun = run;
-        if (run === 2 && capitalsBeforeRun >= 2 && !separated) lettersThenDigits = true;
-        if (dashed && run > maxDashedRun) maxDashedRun = run;
-        separated = false;
-        capitals = 0;
-      } else {
-        capitals = code >= 65 && code <= 90 ? capitals + 1 : 0;
-        if (run > 0) {
-          if ((code === 32 || code === 45) && !separated) {
-            separated = true;
-            if (code === 45) dashed = true;
-          } else {
-            run = 0;
-            separated = false;
-          }
-        }
-      }
-    }
+    for (let k = 0; k < accepts.length; k++) accepted = this.collect(accepts[k]!, stamp, accepted);
     let hits = accepted;
-    const features =
-      this.featureRules.length > 0
-        ? this.features(input, digits, maxRun, maxDashedRun, lettersThenDigits)
-        : undefined;
+    const features = this.featureRules.length > 0 ? this.features(input, counts[0]!, counts[1]!) : undefined;
     const stamps = this.stamps;
     if (features !== undefined) {
       for (const rule of this.featureRules) {
