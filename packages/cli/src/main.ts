@@ -16,6 +16,10 @@ const command = (summary: string, load: CommandEntry['load']): CommandEntry => (
 const commands: Record<string, CommandEntry> = {
   rules: command('lint, test, diff and sync Loki rules and packs', () => import('./commands/rules.ts')),
   scan: command('run rule packs over local log files, list alerts', () => import('./commands/scan.ts')),
+  gateway: command(
+    'OTLP gateway: redact and classify logs of non-Node services, forward to Loki',
+    () => import('./commands/gateway.ts'),
+  ),
   demo: command(
     'run the example app and KCP gateway with attacks, show redaction and alerts',
     () => import('./commands/demo.ts'),
