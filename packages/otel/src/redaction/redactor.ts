@@ -54,15 +54,20 @@ function randomProcessKey(): string {
 }
 
 /**
- * What the engine knows about a key: whether it names a secret, and the last string value seen
- * under it that needed no redaction. Attribute values repeat (methods, routes, user agents,
+ * What the engine knows about a key: whether it names a secret, and the last few string values
+ * seen under it that needed no redaction. Attribute values repeat (methods, routes, user agents,
  * service names); redaction is a pure function of the string, so an identical value is clean
  * again without another scan.
  */
 export interface KeyInfo {
   readonly sensitive: boolean;
-  lastClean: string | undefined;
+  /** Ring of recent clean values (empty strings until filled). */
+  readonly clean: string[];
+  next: number;
 }
+
+/** Recent clean values remembered per key. */
+const rememberedPerKey = 4;
 
 /** Longest string remembered as clean per key (bounds the memory the shortcut can hold). */
 const maxRememberedLength = 512;
@@ -142,7 +147,7 @@ class RedactionEngine implements Redactor {
     let info = this.keys.get(key);
     if (info === undefined) {
       if (this.keys.size >= 10_000) this.keys.clear();
-      info = { sensitive: this.computeKeyVerdict(key), lastClean: undefined };
+      info = { sensitive: this.computeKeyVerdict(key), clean: ['', '', '', ''], next: 0 };
       this.keys.set(key, info);
     }
     return info;
@@ -236,7 +241,11 @@ export class RedactionScope {
   entry(key: string, item: unknown, depth: number): unknown {
     const info = this.engine.keyInfo(key);
     if (info.sensitive) return this.keyed(item);
-    if (item === info.lastClean) return item;
+    if (typeof item === 'string' && item.length > 0) {
+      const clean = info.clean;
+      // Identity is checked first by ===; equal content of another string object still matches.
+      if (item === clean[0] || item === clean[1] || item === clean[2] || item === clean[3]) return item;
+    }
     const next = this.value(item, depth);
     if (
       next === item &&
@@ -244,7 +253,8 @@ export class RedactionScope {
       item.length <= maxRememberedLength &&
       this.engine.rememberCleanValues
     ) {
-      info.lastClean = item;
+      info.clean[info.next] = item;
+      info.next = (info.next + 1) % rememberedPerKey;
     }
     return next;
   }
