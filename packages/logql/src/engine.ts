@@ -321,8 +321,15 @@ interface StageNode {
   /** Every collector at or below this node (for the exact path). */
   subtreeEnds: { c: Collector; from: number; to: number }[];
   children: Map<string, StageNode>;
-  /** children as an array, filled before the scan (iteration speed). */
+  /** children as an array, filled before the scan (iteration speed); excludes indexed ones. */
   childList: StageNode[];
+  /**
+   * Children that are a single `label="value"` filter, indexed by label then value: one lookup
+   * replaces evaluating each such filter (many rules differ only in such a filter).
+   */
+  eqIndex: Map<string, Map<string, StageNode[]>> | undefined;
+  /** The `label="value"` filter this node is, when it is one. */
+  eq: { name: string; value: string } | undefined;
   /** Collectors whose pipeline ends at this node, with their entry index range in the stream. */
   ends: { c: Collector; from: number; to: number }[];
   from: number;
@@ -340,6 +347,8 @@ function newNode(fn: StageFn | undefined): StageNode {
     subtreeEnds: [],
     children: new Map(),
     childList: [],
+    eqIndex: undefined,
+    eq: undefined,
     ends: [],
     from: Number.MAX_SAFE_INTEGER,
     to: -1,
@@ -387,7 +396,16 @@ function visitNode(
   for (let k = 0; k < ends.length; k++) if (i >= ends[k]!.from && i < ends[k]!.to) consumers++;
   for (let k = 0; k < kids.length && consumers < 2; k++)
     if (i >= kids[k]!.from && i < kids[k]!.to) consumers++;
+  // Indexed children only read; counting them as several consumers keeps writers forking.
+  if (node.eqIndex) consumers += 2;
   const exclusive = owned && consumers === 1;
+  if (node.eqIndex) {
+    for (const [name, byValue] of node.eqIndex) {
+      const matched = byValue.get(e.labels.get(name) ?? '');
+      if (!matched) continue;
+      for (const child of matched) if (i >= child.from && i < child.to) visitNode(child, e, i, false, stream);
+    }
+  }
   for (let k = 0; k < ends.length; k++) {
     const end = ends[k]!;
     if (i < end.from || i >= end.to) continue;
@@ -429,8 +447,20 @@ function finalize(node: StageNode): void {
         ? undefined
         : new ParserHints(node.required ?? new Set(), false);
   }
-  node.childList = [...node.children.values()];
-  for (const child of node.childList) finalize(child);
+  const all = [...node.children.values()];
+  const eqKids = all.filter((c) => c.eq !== undefined);
+  if (eqKids.length >= 4) {
+    node.eqIndex = new Map();
+    for (const c of eqKids) {
+      let byValue = node.eqIndex.get(c.eq!.name);
+      if (!byValue) node.eqIndex.set(c.eq!.name, (byValue = new Map()));
+      const list = byValue.get(c.eq!.value);
+      if (list) list.push(c);
+      else byValue.set(c.eq!.value, [c]);
+    }
+    node.childList = all.filter((c) => c.eq === undefined);
+  } else node.childList = all;
+  for (const child of all) finalize(child);
 }
 
 const parserErrors = new Set(['JSONParserErr', 'LogfmtParserErr']);
@@ -468,6 +498,9 @@ function scan(streams: NormalizedStream[], collectors: Collector[]): void {
         if (!next) {
           node.children.set(st.key, (next = newNode(st.fn)));
           next.isParser = parserKinds.has(st.stage.kind);
+          const f = st.stage.kind === 'labelFilter' ? st.stage.filter : undefined;
+          if (f && f.kind === 'matcher' && f.matcher.op === '=' && f.matcher.name !== ERROR_LABEL)
+            next.eq = { name: f.matcher.name, value: f.matcher.value };
         }
         node = next;
         path.push(node);

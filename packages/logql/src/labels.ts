@@ -21,7 +21,10 @@ export class LabelsBuilder {
   private meta: Map<string, string> | null;
   private parsed: Map<string, string> | null;
   private deleted: Set<string> | null;
-  /** Names ever set as parsed labels on this line: Loki's ParserHint.Extracted (later parsers skip them). */
+  /**
+   * Parsed names deleted after being set. With `parsed`, this is Loki's ParserHint.Extracted:
+   * every name ever set as a parsed label on this line (later parsers skip them).
+   */
   private extracted: Set<string> | null;
   private shared: boolean;
   err: string;
@@ -138,19 +141,22 @@ export class LabelsBuilder {
     if (this.meta?.has(name)) this.meta.delete(name);
     if (!this.parsed) this.parsed = new Map();
     this.parsed.set(name, value);
-    if (!this.extracted) this.extracted = new Set();
-    this.extracted.add(name);
   }
 
   /** Loki's Extracted(key): a parser does not overwrite a label an earlier parse already set on this line. */
   wasExtracted(name: string): boolean {
-    return this.extracted !== null && this.extracted.has(name);
+    return (
+      (this.parsed !== null && this.parsed.has(name)) || (this.extracted !== null && this.extracted.has(name))
+    );
   }
 
   del(name: string): void {
     this.own();
     this.meta?.delete(name);
-    this.parsed?.delete(name);
+    if (this.parsed?.delete(name)) {
+      if (!this.extracted) this.extracted = new Set();
+      this.extracted.add(name);
+    }
     if (!this.deleted) this.deleted = new Set();
     this.deleted.add(name);
   }
