@@ -56,9 +56,30 @@ function describeAlerts(alerts: LokiAlert[]): string {
         .join('\n');
 }
 
+const caseGroups = new Map(packs.map((p) => [p.name, groupCases(p)]));
+
 describe.skipIf(!loki.available || packs.length === 0)(suiteTitle('rule packs in Loki’s ruler', loki), () => {
+  beforeAll(async () => {
+    // Every pack and every case group at once (own tenant, own rules), so the ruler's evaluation
+    // delay is waited for once, not once per pack.
+    const evalAt = Date.now() + 2000;
+    const setups: Promise<void>[] = [];
+    for (const pack of packs) {
+      writeTenantRules(`pack-${pack.name}-all`, pack, renderRulesForTest(pack.rules));
+      for (const g of caseGroups.get(pack.name)!) {
+        const alerts = new Set(g.cases.map((c) => c.alertname));
+        setups.push(
+          tenantClient(loki, g.tenant)
+            .push(pushStreamsFor(g.cases[0]!, evalAt))
+            .then(() => writeTenantRules(g.tenant, pack, renderRulesForTest(pack.rules, alerts))),
+        );
+      }
+    }
+    await Promise.all(setups);
+  });
+
   for (const pack of packs) {
-    describe(`pack ${pack.name}`, () => {
+    describe.concurrent(`pack ${pack.name}`, () => {
       it('passes lokitool rules check and rules lint --dry-run', async () => {
         const check = await run(loki.lokitool, ['rules', 'check', pack.rulesFile]).catch((e: unknown) => e);
         expect(check, `lokitool rules check ${pack.rulesFile}:\n${JSON.stringify(check)}`).not.toBeInstanceOf(
@@ -75,7 +96,6 @@ describe.skipIf(!loki.available || packs.length === 0)(suiteTitle('rule packs in
 
       it('loads into the ruler and every rule evaluates without error', async () => {
         const tenant = `pack-${pack.name}-all`;
-        writeTenantRules(tenant, pack, renderRulesForTest(pack.rules));
         const client = tenantClient(loki, tenant);
         const expectedRules = pack.rules.groups.flatMap((g) => g.rules.map((r) => r.alert ?? r.record));
         const groups = await waitFor(
@@ -100,20 +120,8 @@ describe.skipIf(!loki.available || packs.length === 0)(suiteTitle('rule packs in
         expect(unhealthy, `rules Loki could not evaluate in ${pack.rulesFile}`).toEqual([]);
       });
 
-      const groups = groupCases(pack);
+      const groups = caseGroups.get(pack.name)!;
       describe.skipIf(groups.length === 0)('its tests’ firing alerts fire in Loki too', () => {
-        beforeAll(async () => {
-          // Every case group at once (own tenant, own rules), so waiting happens once per pack.
-          const evalAt = Date.now() + 2000;
-          await Promise.all(
-            groups.map(async (g) => {
-              const alerts = new Set(g.cases.map((c) => c.alertname));
-              await tenantClient(loki, g.tenant).push(pushStreamsFor(g.cases[0]!, evalAt));
-              writeTenantRules(g.tenant, pack, renderRulesForTest(pack.rules, alerts));
-            }),
-          );
-        });
-
         for (const g of groups) {
           for (const c of g.cases) {
             it(`${c.alertname} (${c.testName})`, async () => {
