@@ -24,7 +24,7 @@ describe('alert templates render like Prometheus/Loki', () => {
       '{{ .Labels.user }} {{ $externalLabels.cluster }} {{ .ExternalURL }}',
       'alice prod https://grafana.example.internal/alerting',
     ],
-    ['{{ $labels.missing }}', '<no value>'],
+    ['{{ $labels.missing }}|{{ $labels.missing | toUpper }}', '|'], // Prometheus: missingkey=zero
     ['{{ $value }}', '1.234567e+06'],
     ['{{ $value | humanize }}', '1.235M'],
     ['{{ humanize1024 1048576.0 }}', '1Mi'],
@@ -33,6 +33,10 @@ describe('alert templates render like Prometheus/Loki', () => {
     ['{{ humanizeTimestamp 1767225600.0 }}', '2026-01-01 00:00:00 +0000 UTC'],
     ['{{ printf "%.2f/%d/%s/%q" $value 3 "x" "y" }}', '1234567.00/3/x/"y"'],
     ['{{ $labels.user | toUpper }} {{ toLower "ABC" }} {{ title "hello world" }}', 'ALICE abc Hello World'],
+    ['{{ title "élan 3d-printer o\'neil" }} {{ toUpper "straße" }}', "Élan 3D-Printer O'neil STRAßE"],
+    ['{{ humanizeTimestamp 1767225600.123456789 }}', '2026-01-01 00:00:00.123 +0000 UTC'],
+    ['{{ html "<a&b>" }} {{ js "a\'b" }} {{ urlquery "a b&c" }}', "&lt;a&amp;b&gt; a\\'b a+b%26c"],
+    ['{{ printf "%s|%s|% d|% .1f" 1.5 true 5 2.25 }}', '%!s(float64=1.5)|%!s(bool=true)| 5| 2.2'],
     ['{{ if gt $value 1000.0 }}big{{ else if gt $value 10.0 }}medium{{ else }}small{{ end }}', 'big'],
     [
       '{{ with $labels.user }}user={{ . }}{{ end }}{{ with $labels.nope }}never{{ else }} none{{ end }}',
@@ -67,11 +71,19 @@ describe('alert templates render like Prometheus/Loki', () => {
     expect(render('{{ $value | humanize }}', 0)).toBe('0');
   });
 
-  it('turns an execution error into the text Prometheus puts in the annotation', () => {
-    expect(render('{{ $labels.missing | toUpper }}')).toBe(
-      '<error expanding template: error calling toUpper: invalid value; expected string>',
+  it('turns an execution error into the text Loki puts in the annotation, with Go position and command', () => {
+    const expand = (text: string) =>
+      expandAlertTemplate(compileAlertTemplate(text), { ...data, value: 411.5 }, 'Tpl');
+    // Texts as Loki 3.7.6 rendered them for the same templates.
+    expect(expand('{{ humanize "abc" }}')).toBe(
+      '<error expanding template: error executing template __alert_Tpl: template: __alert_Tpl:1:115: executing "__alert_Tpl" at <humanize "abc">: error calling humanize: strconv.ParseFloat: parsing "abc": invalid syntax>',
     );
-    expect(render('{{ gt $value 1 }}')).toContain('incompatible types for comparison');
+    expect(expand('line one\n  {{ $value | humanize }}\n  {{   gt   $value   1   }}')).toBe(
+      '<error expanding template: error executing template __alert_Tpl: template: __alert_Tpl:3:7: executing "__alert_Tpl" at <gt $value 1>: error calling gt: incompatible types for comparison: float64 and int>',
+    );
+    expect(expand('{{ humanize }}')).toContain(
+      'at <humanize>: wrong number of args for humanize: want 1 got 0>',
+    );
   });
 
   it.each([
@@ -81,6 +93,9 @@ describe('alert templates render like Prometheus/Loki', () => {
     ['{{ $labels.user ', 'unclosed action'],
     ['{{ template "x" }}', '{{template}} is not supported'],
     ['{{ end }}', 'unexpected {{end}}'],
+    ['{{ $nope }}', 'undefined variable "$nope"'],
+    ['{{ $externalURL }}', 'undefined variable "$externalURL" (Loki\'s ruler rejects rule files that use it'],
+    ['{{ if true }}{{ $x := 1 }}{{ end }}{{ $x }}', 'undefined variable "$x"'],
   ])('rejects %s when the rule file loads', (template, message) => {
     expect(() => compileAlertTemplate(template)).toThrow(AlertTemplateError);
     expect(() => compileAlertTemplate(template)).toThrow(message);

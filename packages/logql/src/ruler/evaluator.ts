@@ -133,13 +133,13 @@ export class AlertingRuleState {
       };
       const labels: Record<string, string> = { ...seriesLabels };
       for (const [name, template] of Object.entries(rule.labelTemplates))
-        labels[name] = expandAlertTemplate(template, data);
+        labels[name] = expandAlertTemplate(template, data, rule.name);
       labels.alertname = rule.name;
       // A label with an empty value is no label in Prometheus (labels.Builder.Set deletes it).
       for (const name of Object.keys(labels)) if (labels[name] === '') delete labels[name];
       const annotations: Record<string, string> = {};
       for (const [name, template] of Object.entries(rule.annotationTemplates)) {
-        annotations[name] = expandAlertTemplate(template, data);
+        annotations[name] = expandAlertTemplate(template, data, rule.name);
       }
       const key = labelKey(labels);
       if (current.has(key))

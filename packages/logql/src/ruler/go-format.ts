@@ -232,6 +232,7 @@ export function sprintf(format: string, args: GoValue[]): string {
     const width = widthText === undefined ? undefined : Number(widthText);
     const prec = precText === undefined ? -1 : Number(precText || '0');
     const plus = flags.includes('+');
+    const space = flags.includes(' ') && !plus;
     const left = flags.includes('-');
     const zero = flags.includes('0') && !left;
     const bad = () => `%!${verb}(${typeName(arg)}=${formatValue(arg)})`;
@@ -241,7 +242,8 @@ export function sprintf(format: string, args: GoValue[]): string {
         text = typeof arg === 'number' && prec >= 0 ? formatFloatG(arg, prec) : formatValue(arg);
         break;
       case 's':
-        text = typeof arg === 'string' ? arg : arg === undefined ? '%!s(<nil>)' : formatValue(arg);
+        if (typeof arg === 'number' || typeof arg === 'bigint' || typeof arg === 'boolean') text = bad();
+        else text = typeof arg === 'string' ? arg : arg === undefined ? '%!s(<nil>)' : formatValue(arg);
         if (prec >= 0) text = text.slice(0, prec);
         break;
       case 'q':
@@ -251,7 +253,8 @@ export function sprintf(format: string, args: GoValue[]): string {
         text = typeof arg === 'boolean' ? String(arg) : bad();
         break;
       case 'd':
-        text = typeof arg === 'bigint' ? (plus && arg >= 0n ? '+' : '') + String(arg) : bad();
+        text =
+          typeof arg === 'bigint' ? (arg >= 0n ? (plus ? '+' : space ? ' ' : '') : '') + String(arg) : bad();
         break;
       case 'x':
       case 'X': {
@@ -275,7 +278,7 @@ export function sprintf(format: string, args: GoValue[]): string {
         if (lower === 'f') text = formatFloatF(arg, prec < 0 ? 6 : prec);
         else if (lower === 'e') text = formatFloatE(arg, prec < 0 ? 6 : prec, verb === 'E');
         else text = formatFloatG(arg, prec, verb === 'G');
-        if (plus && !text.startsWith('-')) text = '+' + text;
+        if ((plus || space) && !text.startsWith('-')) text = (plus ? '+' : ' ') + text;
         break;
       }
       default:

@@ -119,6 +119,13 @@ export function parseRuleFile(text: string, file: string): RuleFile {
     const parsedGroup = groupSchema.safeParse(rawGroup);
     if (!parsedGroup.success) {
       problems.push(...zodProblems(yaml, prefixIssues(parsedGroup.error, groupPath)));
+      // Keep checking the rules of a group whose own fields are wrong, so one run shows everything.
+      const raw = rawGroup as { rules?: unknown } | null;
+      if (raw && Array.isArray(raw.rules)) {
+        raw.rules.forEach((rawRule, ruleIndex) =>
+          loadRule(yaml, rawRule, [...groupPath, 'rules', ruleIndex], problems),
+        );
+      }
       return;
     }
     const g = parsedGroup.data;

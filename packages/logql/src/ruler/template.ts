@@ -29,7 +29,12 @@ interface Pipeline {
   assign: boolean; // `=` rather than `:=`
   commands: Command[];
 }
-type Command = Operand[];
+interface Command {
+  operands: Operand[];
+  /** Offset of the command's first token in the template text, and the command as Go prints it. */
+  pos: number;
+  text: string;
+}
 type Operand =
   | { kind: 'dot'; fields: string[] }
   | { kind: 'var'; name: string; fields: string[] }
@@ -45,13 +50,24 @@ interface Token {
   kind: 'ident' | 'var' | 'field' | 'string' | 'number' | 'op';
   text: string;
   value?: GoValue;
+  /** Offset in the whole template text where the token starts. */
+  pos: number;
 }
 
-function lexAction(src: string): Token[] {
-  const tokens: Token[] = [];
+function lexAction(src: string, base: number): Token[] {
+  const raw: Omit<Token, 'pos'>[] = [];
+  const starts: number[] = [];
+  const tokens = {
+    push(t: Omit<Token, 'pos'>) {
+      raw.push(t);
+      starts.push(base + currentStart);
+    },
+  };
+  let currentStart = 0;
   let i = 0;
   while (i < src.length) {
     const c = src[i]!;
+    currentStart = i;
     if (/\s/.test(c)) {
       i++;
       continue;
@@ -125,7 +141,7 @@ function lexAction(src: string): Token[] {
     if (c === "'") throw new AlertTemplateError('character constants are not supported');
     throw new AlertTemplateError(`unexpected "${c}" in action`);
   }
-  return tokens;
+  return raw.map((t, k) => ({ ...t, pos: starts[k]! }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -158,14 +174,16 @@ function splitTemplate(text: string): Item[] {
       bodyEnd = close - 1;
       trimNext = true;
     }
-    const body = text.slice(bodyStart, bodyEnd).trim();
+    const untrimmed = text.slice(bodyStart, bodyEnd);
+    const body = untrimmed.trim();
+    const bodyOffset = bodyStart + (untrimmed.length - untrimmed.trimStart().length);
     bodyStart = close + 2;
     i = bodyStart;
     if (body.startsWith('/*')) {
       if (!body.endsWith('*/')) throw new AlertTemplateError('unclosed comment');
       continue;
     }
-    items.push({ kind: 'action', tokens: lexAction(body), source: body });
+    items.push({ kind: 'action', tokens: lexAction(body, bodyOffset), source: body });
   }
   return items;
 }
@@ -222,11 +240,38 @@ const unsupportedFunctions: Record<string, string> = {
   call: 'logward templates have no function values',
 };
 
+/** Variables in scope while parsing: Go's parser rejects a use of an undeclared variable. */
+class VariableScopes {
+  readonly stack: Set<string>[] = [new Set(['$'])];
+  push(): void {
+    this.stack.push(new Set());
+  }
+  pop(): void {
+    this.stack.pop();
+  }
+  declare(names: string[]): void {
+    for (const name of names) this.stack[this.stack.length - 1]!.add(name);
+  }
+  check(name: string): void {
+    if (this.stack.some((scope) => scope.has(name))) return;
+    // Loki's ruler validates templates with $labels, $externalLabels and $value only (pkg/ruler
+    // compat.go testTemplateParsing), so a rule file using $externalURL never loads in Loki.
+    const hint =
+      name === '$externalURL'
+        ? " (Loki's ruler rejects rule files that use it; the externalURL function works)"
+        : '';
+    throw new AlertTemplateError(`undefined variable "${name}"${hint}`);
+  }
+}
+
 class Parser {
   pos = 0;
   readonly items: Item[];
-  constructor(items: Item[]) {
+  readonly scopes = new VariableScopes();
+  readonly source: string;
+  constructor(items: Item[], source: string) {
     this.items = items;
+    this.source = source;
   }
 
   parseList(terminators: string[]): { nodes: Node[]; end: string; rest: Token[] } {
@@ -256,14 +301,19 @@ class Parser {
       ) {
         throw new AlertTemplateError(`{{${first.text}}} is not supported in alert templates`);
       }
-      nodes.push({ kind: 'action', pipe: parsePipeline(item.tokens) });
+      const pipe = parsePipeline(item.tokens, this.scopes, this.source);
+      if (!pipe.assign) this.scopes.declare(pipe.decl);
+      nodes.push({ kind: 'action', pipe });
     }
     if (terminators.length) throw new AlertTemplateError('unexpected EOF (missing {{end}})');
     return { nodes, end: '', rest: [] };
   }
 
   parseControl(keyword: 'if' | 'with' | 'range', tokens: Token[]): Node {
-    const pipe = parsePipeline(tokens);
+    // Variables declared in an if/with/range pipeline live until its {{end}}.
+    this.scopes.push();
+    const pipe = parsePipeline(tokens, this.scopes, this.source);
+    if (!pipe.assign) this.scopes.declare(pipe.decl);
     const body = this.parseList(['end', 'else']);
     let otherwise: Node[] = [];
     if (body.end === 'else') {
@@ -282,12 +332,13 @@ class Parser {
         otherwise = tail.nodes;
       }
     }
+    this.scopes.pop();
     if (keyword === 'range') return { kind: 'range', pipe, body: body.nodes, otherwise };
     return { kind: keyword, pipe, then: body.nodes, otherwise };
   }
 }
 
-function parsePipeline(tokens: Token[]): Pipeline {
+function parsePipeline(tokens: Token[], scopes: VariableScopes, source: string): Pipeline {
   let pos = 0;
   const decl: string[] = [];
   let assign = false;
@@ -299,10 +350,21 @@ function parsePipeline(tokens: Token[]): Pipeline {
   ) {
     for (const t of tokens.slice(0, declEnd)) if (t.kind === 'var') decl.push(t.text);
     assign = tokens[declEnd]!.text === '=';
+    if (assign) for (const name of decl) scopes.check(name);
     pos = declEnd + 1;
   }
   const commands: Command[] = [];
   let current: Operand[] = [];
+  let currentStart = pos;
+  const finish = (endIndex: number): Command => {
+    const first = tokens[currentStart]!;
+    const last = tokens[endIndex - 1]!;
+    const text = source
+      .slice(first.pos, last.pos + last.text.length)
+      .replace(/\s+/g, ' ')
+      .trim();
+    return { operands: current, pos: first.pos, text };
+  };
   const take = (): Operand => {
     const t = tokens[pos++]!;
     let operand: Operand;
@@ -315,10 +377,15 @@ function parsePipeline(tokens: Token[]): Pipeline {
         if (u.kind === 'op' && u.text === ')') depth--;
       }
       if (depth !== 0) throw new AlertTemplateError('unclosed left paren');
-      operand = { kind: 'sub', pipe: parsePipeline(tokens.slice(start, pos - 1)), fields: [] };
+      operand = {
+        kind: 'sub',
+        pipe: parsePipeline(tokens.slice(start, pos - 1), scopes, source),
+        fields: [],
+      };
     } else if (t.kind === 'field') {
       operand = { kind: 'dot', fields: t.text === '.' ? [] : [t.text.slice(1)] };
     } else if (t.kind === 'var') {
+      scopes.check(t.text);
       operand = { kind: 'var', name: t.text, fields: [] };
     } else if (t.kind === 'string' || t.kind === 'number') {
       operand = { kind: 'literal', value: t.value };
@@ -348,9 +415,10 @@ function parsePipeline(tokens: Token[]): Pipeline {
     const t = tokens[pos]!;
     if (t.kind === 'op' && t.text === '|') {
       if (!current.length) throw new AlertTemplateError('missing command before "|"');
-      commands.push(current);
+      commands.push(finish(pos));
       current = [];
       pos++;
+      currentStart = pos;
       continue;
     }
     if (t.kind === 'op' && (t.text === ')' || t.text === ',' || t.text === ':=' || t.text === '=')) {
@@ -359,9 +427,9 @@ function parsePipeline(tokens: Token[]): Pipeline {
     current.push(take());
   }
   if (!current.length) throw new AlertTemplateError('missing value for command');
-  commands.push(current);
-  for (const [index, command] of commands.entries()) {
-    if (index > 0 && command[0]!.kind !== 'func' && command.length === 1 && command[0]!.kind !== 'sub') {
+  commands.push(finish(pos));
+  for (const [index, { operands }] of commands.entries()) {
+    if (index > 0 && operands[0]!.kind !== 'func' && operands.length === 1 && operands[0]!.kind !== 'sub') {
       throw new AlertTemplateError('non executable command in pipeline stage ' + (index + 1));
     }
   }
@@ -398,7 +466,8 @@ function field(receiver: Value, name: string): Value {
         throw new AlertTemplateError(`can't evaluate field ${name} in type template.AlertTemplateData`);
     }
   }
-  if (receiver instanceof Map) return receiver.get(name); // a missing key prints "<no value>", as in Go
+  // Prometheus expands alert templates with missingkey=zero: a missing label is "" (checked against Loki 3.7).
+  if (receiver instanceof Map) return receiver.get(name) ?? '';
   if (receiver === undefined) throw new AlertTemplateError(`nil pointer evaluating interface {}.${name}`);
   throw new AlertTemplateError(`can't evaluate field ${name} in type ${typeof receiver}`);
 }
@@ -432,9 +501,21 @@ function str(v: Value, fn: string, position: number): string {
 }
 
 function compareValues(fn: string, a: Value, b: Value): number {
-  const kind = (v: Value) => (typeof v === 'bigint' ? 'int' : typeof v);
-  if (kind(a) !== kind(b))
-    throw new AlertTemplateError(`error calling ${fn}: incompatible types for comparison`);
+  const goType = (v: Value) =>
+    typeof v === 'bigint'
+      ? 'int'
+      : typeof v === 'number'
+        ? 'float64'
+        : typeof v === 'string'
+          ? 'string'
+          : typeof v === 'boolean'
+            ? 'bool'
+            : 'interface {}';
+  if (goType(a) !== goType(b)) {
+    throw new AlertTemplateError(
+      `error calling ${fn}: incompatible types for comparison: ${goType(a)} and ${goType(b)}`,
+    );
+  }
   if (typeof a === 'boolean' && fn !== 'eq' && fn !== 'ne') {
     throw new AlertTemplateError(`error calling ${fn}: invalid type for comparison`);
   }
@@ -492,14 +573,48 @@ function humanizeDuration(v: number): string {
 
 function humanizeTimestamp(v: number): string {
   if (!Number.isFinite(v)) return formatFloatG(v, 4);
-  const ms = Math.floor(v * 1000);
-  const date = new Date(ms);
+  // Prometheus' floatToTime goes through model.Time, which has millisecond precision.
+  const ms = BigInt(Math.trunc(v * 1e9)) / 1_000_000n;
+  const date = new Date(Number(ms));
   if (Number.isNaN(date.getTime()))
     throw new AlertTemplateError('error calling humanizeTimestamp: timestamp out of range');
-  const nanos = Math.round((v - Math.floor(v)) * 1e9);
+  const millis = Number(((ms % 1000n) + 1000n) % 1000n);
   const base = date.toISOString().slice(0, 19).replace('T', ' ');
-  const frac = nanos ? '.' + String(nanos).padStart(9, '0').replace(/0+$/, '') : '';
+  const frac = millis ? '.' + String(millis).padStart(3, '0').replace(/0+$/, '') : '';
   return `${base}${frac} +0000 UTC`;
+}
+
+/** Go's strings.ToUpper/ToLower map rune by rune: a rune without a one-rune case mapping (ß) stays. */
+function mapRunes(text: string, upper: boolean): string {
+  let out = '';
+  for (const c of text) {
+    const mapped = upper ? c.toUpperCase() : c.toLowerCase();
+    out += [...mapped].length === 1 ? mapped : c;
+  }
+  return out;
+}
+
+const wordSegmenter = new Intl.Segmenter('en', { granularity: 'word' });
+
+/** Prometheus' title: cases.Title(language.AmericanEnglish, cases.NoLower): first letter of each word. */
+function titleCase(text: string): string {
+  let out = '';
+  for (const { segment, isWordLike } of wordSegmenter.segment(text)) {
+    if (!isWordLike) {
+      out += segment;
+      continue;
+    }
+    let done = false;
+    for (const c of segment) {
+      if (!done && c.toUpperCase() !== c.toLowerCase()) {
+        out += mapRunes(c, true);
+        done = true;
+      } else {
+        out += c;
+      }
+    }
+  }
+  return out;
 }
 
 function goRegExp(pattern: string, fn: string, flags = ''): RegExp {
@@ -595,10 +710,15 @@ function callFunction(name: string, args: Value[], root: RootData): Value {
       );
     }
     case 'js':
+      // Go's template.JSEscapeString.
       return goArgs
         .map(formatValue)
         .join('')
-        .replace(/[\\'"<>&=]/g, (c) => `\\u00${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+        .replace(/[\\'"<>&=]/g, (c) =>
+          c === '\\' || c === "'" || c === '"'
+            ? `\\${c}`
+            : `\\u00${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+        );
     case 'urlquery':
       return encodeURIComponent(goArgs.map(formatValue).join('')).replace(/%20/g, '+');
     case 'humanize':
@@ -628,16 +748,13 @@ function callFunction(name: string, args: Value[], root: RootData): Value {
       return humanizeTimestamp(toFloat(args[0], name));
     case 'title':
       arity(1);
-      return str(args[0], name, 1).replace(
-        /(^|[^\p{L}\p{N}_'])(\p{L})/gu,
-        (_m, pre: string, c: string) => pre + c.toUpperCase(),
-      );
+      return titleCase(str(args[0], name, 1));
     case 'toUpper':
       arity(1);
-      return str(args[0], name, 1).toUpperCase();
+      return mapRunes(str(args[0], name, 1), true);
     case 'toLower':
       arity(1);
-      return str(args[0], name, 1).toLowerCase();
+      return mapRunes(str(args[0], name, 1), false);
     case 'match':
       arity(2);
       return goRegExp(str(args[0], name, 1), name).test(str(args[1], name, 2));
@@ -690,11 +807,21 @@ function callFunction(name: string, args: Value[], root: RootData): Value {
   }
 }
 
+class LocatedTemplateError extends AlertTemplateError {
+  constructor(message: string, location: string) {
+    super(`${location}: ${message}`);
+  }
+}
+
 class Executor {
   readonly root: RootData;
   readonly scopes: Map<string, Value>[];
+  readonly text: string;
+  readonly name: string;
   out = '';
-  constructor(root: RootData) {
+  constructor(root: RootData, text: string, name: string) {
+    this.text = text;
+    this.name = name;
     this.root = root;
     this.scopes = [new Map<string, Value>([['$', root]])];
   }
@@ -816,32 +943,58 @@ class Executor {
   }
 
   command(command: Command, dot: Value, piped: Value[]): Value {
-    const [head, ...rest] = command;
-    if (head!.kind === 'func') {
-      const args = rest.map((op) => this.operand(op, dot));
-      return callFunction(head!.name, [...args, ...piped], this.root);
+    const [head, ...rest] = command.operands;
+    try {
+      if (head!.kind === 'func') {
+        const args = rest.map((op) => this.operand(op, dot));
+        return callFunction(head!.name, [...args, ...piped], this.root);
+      }
+      if (rest.length || piped.length) throw new AlertTemplateError("can't give argument to non-function");
+      return this.operand(head!, dot);
+    } catch (error) {
+      if (!(error instanceof AlertTemplateError) || error instanceof LocatedTemplateError) throw error;
+      throw new LocatedTemplateError(error.message, this.location(command));
     }
-    if (rest.length || piped.length) throw new AlertTemplateError("can't give argument to non-function");
-    return this.operand(head!, dot);
+  }
+
+  /** Go's ErrorContext for the command: `template: <name>:<line>:<col>: executing "<name>" at <cmd>`. */
+  location(command: Command): string {
+    // Offsets count from the start of the user's text after Prometheus' runtime definitions
+    // ({{$labels := .Labels}}...{{$value := .Value}}, 112 bytes, with $externalURL).
+    const userOffset = Buffer.byteLength(this.text.slice(definitionsLength, command.pos));
+    const before = this.text.slice(definitionsLength, command.pos);
+    const newline = before.lastIndexOf('\n');
+    const line = 1 + (before.match(/\n/g)?.length ?? 0);
+    const column =
+      newline < 0 ? runtimeDefinitionsBytes + userOffset : Buffer.byteLength(before.slice(newline + 1));
+    const name = `__alert_${this.name}`;
+    return `template: ${name}:${line}:${column}: executing "${name}" at <${command.text}>`;
   }
 }
 
-// Prometheus prepends these so users can write `$labels` rather than `.Labels`.
+// Prometheus prepends these so users can write `$labels` rather than `.Labels` (the set Loki's
+// ruler validates templates with; Prometheus also has $externalURL, which Loki rejects at load).
 const prometheusDefinitions =
-  '{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}';
+  '{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$value := .Value}}';
+const definitionsLength = prometheusDefinitions.length;
+const runtimeDefinitionsBytes =
+  '{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}'
+    .length;
 
 /** A parsed alert template. `compileAlertTemplate` throws AlertTemplateError for anything Loki would reject or logward cannot render. */
 export interface CompiledAlertTemplate {
   source: string;
-  render(data: AlertTemplateData): string;
+  /** `ruleName` names the template in error messages (`__alert_<name>`), as Prometheus does. */
+  render(data: AlertTemplateData, ruleName?: string): string;
 }
 
 export function compileAlertTemplate(source: string): CompiledAlertTemplate {
-  const nodes = new Parser(splitTemplate(prometheusDefinitions + source)).parseList([]).nodes;
+  const text = prometheusDefinitions + source;
+  const nodes = new Parser(splitTemplate(text), text).parseList([]).nodes;
   return {
     source,
-    render(data) {
-      const executor = new Executor(new RootData(data));
+    render(data, name = '') {
+      const executor = new Executor(new RootData(data), text, name);
       executor.run(nodes, executor.root);
       return executor.out;
     },
@@ -852,11 +1005,15 @@ export function compileAlertTemplate(source: string): CompiledAlertTemplate {
  * Renders like Prometheus' rule evaluation does: an execution error does not drop the alert, it
  * becomes the text `<error expanding template: ...>`.
  */
-export function expandAlertTemplate(template: CompiledAlertTemplate, data: AlertTemplateData): string {
+export function expandAlertTemplate(
+  template: CompiledAlertTemplate,
+  data: AlertTemplateData,
+  ruleName = '',
+): string {
   if (!template.source.includes('{{')) return template.source;
   try {
-    return template.render(data);
+    return template.render(data, ruleName);
   } catch (error) {
-    return `<error expanding template: ${(error as Error).message}>`;
+    return `<error expanding template: error executing template __alert_${ruleName}: ${(error as Error).message}>`;
   }
 }
