@@ -557,7 +557,8 @@ const functions: Record<string, Fn> = {
     return xs[xs.length - 1];
   },
   not: (_c, x) => !truthy(x),
-  len: (_c, x) => [...str(x)].length,
+  // Go's len of a string counts bytes.
+  len: (_c, x) => Buffer.byteLength(str(x), 'utf8'),
   print: (_c, ...xs) => xs.map(str).join(''),
   printf: (_c, fmt, ...xs) => goSprintf(requireString('printf', fmt), xs),
 };
