@@ -1,5 +1,6 @@
 // Config validation fails at startup with a message naming the field; valid config adds, disables
 // and overrides rules by id.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   createRedactionProcessor,
@@ -137,5 +138,18 @@ describe('adding, disabling and overriding rules', () => {
     const r = createRedactor(testRedactionConfig);
     expect(r.config.allRules.map((rule) => rule.id)).toEqual(defaultRedactionRules.map((rule) => rule.id));
     expect(r.config.rules.length).toBe(defaultRedactionRules.length - 2);
+  });
+});
+
+describe('README', () => {
+  it('documents every default rule with its action and on/off state', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    for (const rule of defaultRedactionRules) {
+      const row = readme.split('\n').find((line) => line.includes(`| \`${rule.id}\` |`));
+      expect(row, `README row for ${rule.id}`).toBeDefined();
+      const action = rule.action === 'partial' ? `partial (last ${rule.keep ?? 4})` : rule.action;
+      expect(row).toContain(`| ${action} |`);
+      expect(row).toContain(rule.enabled ? '| on |' : '| off (opt-in) |');
+    }
   });
 });

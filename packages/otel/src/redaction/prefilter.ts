@@ -106,6 +106,8 @@ export class KeywordPrefilter {
   private readonly maxColons: number;
   /** Smallest digit count at which any digit-run feature can matter. */
   private readonly minRunThreshold: number;
+  /** Smallest digit count any digit-gated rule needs. */
+  private readonly minFeatureDigits: number;
 
   constructor(rules: readonly PrefilterRule[]) {
     this.ruleCount = rules.length;
@@ -120,6 +122,15 @@ export class KeywordPrefilter {
       (r) => r.minDigitRun ?? r.minDashedDigitRun ?? (r.needsLettersThenDigits ? 2 : undefined),
     );
     this.minRunThreshold = runThresholds.length > 0 ? Math.min(...runThresholds) : Number.POSITIVE_INFINITY;
+    const digitNeeds = thresholds((r) =>
+      Math.max(
+        r.minDigits ?? 0,
+        r.minDigitRun ?? 0,
+        r.minDashedDigitRun ?? 0,
+        r.needsLettersThenDigits ? 2 : 0,
+      ),
+    );
+    this.minFeatureDigits = digitNeeds.length > 0 ? Math.min(...digitNeeds) : Number.POSITIVE_INFINITY;
     // Build the trie.
     const children: Map<number, number>[] = [new Map()];
     const nodeOutputs: Set<number>[] = [new Set()];
@@ -311,7 +322,14 @@ export class KeywordPrefilter {
     let accepted = 0;
     for (let k = 0; k < accepts.length; k++) accepted = this.collect(accepts[k]!, stamp, accepted);
     let hits = accepted;
-    const features = this.featureRules.length > 0 ? this.features(input, counts[0]!, counts[1]!) : undefined;
+    // Most strings meet no feature gate at all: too few digits, no `@`, no `:`. Say so cheaply.
+    const digits = counts[0]!;
+    const gated =
+      this.featureRules.length > 0 &&
+      (digits >= this.minFeatureDigits ||
+        (this.maxAt > 0 && input.indexOf('@') !== -1) ||
+        (this.maxColons > 0 && input.indexOf(':') !== -1));
+    const features = gated ? this.features(input, digits, counts[1]!) : undefined;
     const stamps = this.stamps;
     if (features !== undefined) {
       for (const rule of this.featureRules) {
