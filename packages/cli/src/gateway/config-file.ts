@@ -1,7 +1,7 @@
 // The gateway's --config file (YAML or JSON): redaction rules and context options, validated with
 // the zod schemas of @logward/otel. Every problem is reported as `file:line:col: field: message`.
 import { readFile } from 'node:fs/promises';
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { redactionConfigSchema, securityContextConfigSchema } from '@logward/otel';
 import { InputError } from '../exit-codes.ts';
@@ -30,8 +30,21 @@ function formatPath(path: readonly PropertyKey[]): string {
   return out || '(top level)';
 }
 
-/** line:col of the deepest node on `path` that exists (a missing field points at its parent). */
-function locate(doc: Document, counter: LineCounter, path: readonly PropertyKey[]): string {
+/**
+ * line:col of the deepest node on `path` that exists (a missing field points at its parent); with
+ * `key`, of that key inside the map at `path` (where an unknown key is written).
+ */
+function locate(doc: Document, counter: LineCounter, path: readonly PropertyKey[], key?: string): string {
+  if (key !== undefined) {
+    const map: unknown = path.length === 0 ? doc.contents : doc.getIn(path as unknown[], true);
+    if (isMap(map)) {
+      const pair = map.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
+      if (pair && isNode(pair.key) && pair.key.range) {
+        const { line, col } = counter.linePos(pair.key.range[0]);
+        return `${line}:${col}`;
+      }
+    }
+  }
   for (let depth = path.length; depth >= 0; depth--) {
     const node: unknown = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth) as unknown[], true);
     if (isNode(node) && node.range) {
@@ -49,8 +62,8 @@ export function parseGatewayConfig(text: string, file: string): GatewayProcessin
     throw new GatewayConfigError(
       file,
       doc.errors.map((error) => {
-        const pos = error.linePos?.[0];
-        return `${file}:${pos ? `${pos.line}:${pos.col}` : '1:1'}: ${error.message.split('\n')[0]}`;
+        const { line, col } = counter.linePos(error.pos[0]);
+        return `${file}:${line}:${col}: ${error.message.split('\n')[0]}`;
       }),
     );
   }
@@ -60,8 +73,8 @@ export function parseGatewayConfig(text: string, file: string): GatewayProcessin
       file,
       result.error.issues.map((issue) => {
         // An unknown key is reported at the key itself.
-        const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
-        return `${file}:${locate(doc, counter, path)}: ${formatPath(issue.path)}: ${issue.message}`;
+        const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+        return `${file}:${locate(doc, counter, issue.path, key)}: ${formatPath(issue.path)}: ${issue.message}`;
       }),
     );
   }
