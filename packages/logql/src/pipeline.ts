@@ -3,7 +3,7 @@
  * functions over a mutable log entry. Semantics follow Loki's pkg/logql/log.
  */
 import type { CompareOp, DropKeepItem, LabelFilter, LabelMatcher, LineFilter, PipelineStage } from './ast.ts';
-import { compileIpLineMatcher, compileIpMatcher } from './ip.ts';
+import { compileIpLineMatcher } from './ip.ts';
 import { ERROR_DETAILS_LABEL, ERROR_LABEL, PRESERVE_ERROR_LABEL, type LabelsBuilder } from './labels.ts';
 import {
   makeJsonExpressionParser,
@@ -146,10 +146,17 @@ export function compileLabelFilter(f: LabelFilter): (e: EntryState) => boolean {
       return (e) => test(labelValue(name, e.labels));
     }
     case 'ip': {
-      const test = compileIpMatcher(f.cidr);
+      // log/ip.go IPLabelFilter: true when an error is already set, false when the label is
+      // missing (for = and !=); otherwise the value is searched for addresses like a line.
+      const test = compileIpLineMatcher(f.cidr);
       const name = f.name;
-      if (f.op === '=') return (e) => test(labelValue(name, e.labels));
-      return (e) => !test(labelValue(name, e.labels));
+      const eq = f.op === '=';
+      return (e) => {
+        if (e.labels.err !== '') return true;
+        const v = e.labels.get(name);
+        if (v === undefined) return false;
+        return eq ? test(v) : !test(v);
+      };
     }
     case 'number':
     case 'duration':
