@@ -88,6 +88,16 @@ describe('ruler state machine over the engine', () => {
     expect(evaluations.every((e) => e.error === undefined)).toBe(true);
   });
 
+  it('queries at evaluation time minus query_offset and stamps alerts with the evaluation time', () => {
+    const [group] = rulesWith('');
+    const streams = [{ labels: { job: 'auth' }, entries: failures('alice', [200, 201, 202]) }];
+    const late = createStreamsRuler([{ ...group!, queryOffsetMs: 120_000 }], streams, { start: at(240) });
+    late.advanceTo(at(240));
+    expect(late.activeAlerts()).toEqual([]); // it looks at (0s, 120s]
+    late.advanceTo(at(360));
+    expect(late.firingAlerts()[0]).toMatchObject({ activeAt: at(360), labels: { user: 'alice' } });
+  });
+
   it('fires at once without `for`, one alert per series', () => {
     const streams = [
       {

@@ -79,6 +79,23 @@ describe('rule files', () => {
     expect(() => loadRuleGroups(bad, 'bad.yaml')).toThrow(/^bad\.yaml:4:9: one of "record"/);
   });
 
+  it('accepts Prometheus 3 group labels and query_offset, as Loki 3 does', () => {
+    const [group] = loadRuleGroups(
+      `groups:
+  - name: g
+    query_offset: 1m
+    labels: { team: platform, severity: info }
+    rules:
+      - alert: A
+        expr: vector(1)
+        labels: { severity: critical }
+`,
+      'g.yaml',
+    );
+    expect(group!.queryOffsetMs).toBe(60_000);
+    expect(group!.rules[0]!.labels).toEqual({ team: 'platform', severity: 'critical' });
+  });
+
   it('reports broken YAML at its line', () => {
     const { problems } = parseRuleFile('groups:\n  - name: x\n   rules: []\n', 'broken.yaml');
     expect(problems[0]).toMatchObject({ file: 'broken.yaml', line: 3, code: 'yaml-syntax' });

@@ -150,6 +150,15 @@ function normalizeGroup(raw: unknown): Record<string, unknown> {
   const durationMs = (v: unknown) => (typeof v === 'string' ? parsePromDuration(v) : 0);
   if (g.interval && durationMs(g.interval)) out.interval = durationMs(g.interval);
   if (g.limit) out.limit = g.limit;
+  if (g.query_offset && durationMs(g.query_offset)) out.query_offset = durationMs(g.query_offset);
+  const groupLabels = g.labels as Record<string, unknown> | undefined;
+  if (groupLabels && Object.keys(groupLabels).length) {
+    out.labels = Object.fromEntries(
+      Object.keys(groupLabels)
+        .sort()
+        .map((k) => [k, String(groupLabels[k])]),
+    );
+  }
   out.rules = ((g.rules as Record<string, unknown>[] | undefined) ?? []).map((r) => {
     const rule: Record<string, unknown> = {};
     if (r.alert) rule.alert = r.alert;
@@ -184,6 +193,8 @@ function describeChanges(local: Record<string, unknown>, remote: Record<string, 
     );
   if (local.limit !== remote.limit)
     details.push(`limit ${String(remote.limit ?? 0)} -> ${String(local.limit ?? 0)}`);
+  if (local.query_offset !== remote.query_offset) details.push('query_offset');
+  if (JSON.stringify(local.labels) !== JSON.stringify(remote.labels)) details.push('group labels');
   const localRules = local.rules as Record<string, unknown>[];
   const remoteRules = remote.rules as Record<string, unknown>[];
   const remoteByName = new Map(remoteRules.map((r) => [ruleName(r), r]));

@@ -222,12 +222,14 @@ export function createRuler(groups: LoadedRuleGroup[], options: RulerOptions): R
   }));
 
   const evaluateGroup = (state: GroupState, ts: Date) => {
+    // query_offset: rules see the data as of ts - offset; alert times stay ts (Prometheus).
+    const queryTime = state.group.queryOffsetMs ? new Date(ts.getTime() - state.group.queryOffsetMs) : ts;
     let batch: RulerQueryData[] | undefined;
     if (options.queryBatch && state.group.rules.length > 1) {
       try {
         batch = options.queryBatch(
           state.group.rules.map((r) => r.expr),
-          ts,
+          queryTime,
         );
       } catch {
         batch = undefined; // evaluate rule by rule so the error lands on the rule that caused it
@@ -238,7 +240,7 @@ export function createRuler(groups: LoadedRuleGroup[], options: RulerOptions): R
       let error: string | undefined;
       const alerting = state.alerting.get(rule);
       try {
-        samples = toSamples(batch ? batch[index]! : options.query(rule.expr, ts));
+        samples = toSamples(batch ? batch[index]! : options.query(rule.expr, queryTime));
         if (alerting) {
           alerting.apply(samples, ts, state.group.limit);
         } else if (state.group.limit > 0 && samples.length > state.group.limit) {

@@ -42,6 +42,8 @@ export interface LoadedRuleGroup {
   intervalMs?: number;
   /** 0 = no limit on alerts (and series) per rule. */
   limit: number;
+  /** Rules query at evaluation time minus this (the group's query_offset). */
+  queryOffsetMs: number;
   rules: LoadedRule[];
   position: SourcePosition;
   source: Record<string, unknown>;
@@ -91,6 +93,9 @@ const ruleSchema = z.strictObject({
 const groupSchema = z.strictObject({
   name: z.string({ error: 'group name is required' }).min(1, 'group name must not be empty'),
   interval: durationText.optional(),
+  // Prometheus 3 rule groups, which Loki 3.x's loader accepts (checked with lokitool v3.7.6).
+  query_offset: durationText.optional(),
+  labels: stringMap,
   limit: z.number().int().min(0).optional(),
   rules: z.array(z.unknown(), { error: 'rules must be a list' }),
 });
@@ -146,6 +151,7 @@ export function parseRuleFile(text: string, file: string): RuleFile {
       name: g.name,
       ...(g.interval !== undefined ? { intervalMs: parsePromDuration(g.interval) } : {}),
       limit: g.limit ?? 0,
+      queryOffsetMs: g.query_offset ? parsePromDuration(g.query_offset) : 0,
       rules: [],
       position,
       source: rawGroup as Record<string, unknown>,
@@ -156,7 +162,7 @@ export function parseRuleFile(text: string, file: string): RuleFile {
       );
     }
     g.rules.forEach((rawRule, ruleIndex) => {
-      const rule = loadRule(yaml, rawRule, [...groupPath, 'rules', ruleIndex], problems);
+      const rule = loadRule(yaml, rawRule, [...groupPath, 'rules', ruleIndex], problems, g.labels ?? {});
       if (rule) group.rules.push(rule);
     });
     groups.push(group);
@@ -169,6 +175,7 @@ function loadRule(
   rawRule: unknown,
   path: PropertyKey[],
   problems: Problem[],
+  groupLabels: Record<string, string> = {},
 ): LoadedRule | undefined {
   const parsed = ruleSchema.safeParse(rawRule);
   if (!parsed.success) {
@@ -198,7 +205,8 @@ function loadRule(
       }
     }
   }
-  const labels = r.labels ?? {};
+  // Group labels apply to every rule; a rule's own label wins (Prometheus 3 rules.FromMaps).
+  const labels = { ...groupLabels, ...(r.labels ?? {}) };
   const annotations = r.annotations ?? {};
   const labelTemplates: Record<string, CompiledAlertTemplate> = {};
   const annotationTemplates: Record<string, CompiledAlertTemplate> = {};
