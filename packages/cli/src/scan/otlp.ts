@@ -46,13 +46,39 @@ type AnyValue = {
 };
 type KeyValue = { key: string; value?: AnyValue };
 
-/** prometheus translator NormalizeLabel, which Loki applies to OTLP attribute names. */
+/**
+ * Attribute name → Loki label name: special characters become `_`, a leading digit gets `key_`
+ * (checked against Loki 3.7.6: `3d-key` → `key_3d_key`, `_under` stays `_under`).
+ */
 export function normalizeLabelName(name: string): string {
   if (!name) return name;
-  let out = name.replace(/[^a-zA-Z0-9_]/g, '_');
-  if (/^[0-9]/.test(out)) out = 'key_' + out;
-  else if (out.startsWith('_') && !out.startsWith('__')) out = 'key' + out;
-  return out;
+  const out = name.replace(/[^a-zA-Z0-9_]/g, '_');
+  return /^[0-9]/.test(out) ? 'key_' + out : out;
+}
+
+// Loki's log-level discovery (discover_log_levels, on by default) for OTLP records:
+// pkg/distributor/field_detection.go maps the severity number to a level name.
+function detectedLevel(severityNumber: number | undefined, body: string): string {
+  if (severityNumber !== undefined && severityNumber > 0) {
+    if (severityNumber <= 4) return 'trace';
+    if (severityNumber <= 8) return 'debug';
+    if (severityNumber <= 12) return 'info';
+    if (severityNumber <= 16) return 'warn';
+    if (severityNumber <= 20) return 'error';
+    if (severityNumber <= 24) return 'fatal';
+    return 'unknown';
+  }
+  // Without a severity Loki looks for a level field in a JSON body (simplified here: the common keys).
+  try {
+    const parsed = JSON.parse(body) as Record<string, unknown>;
+    for (const key of ['level', 'lvl', 'loglevel', 'severity', 'LEVEL', 'Level']) {
+      const value = parsed?.[key];
+      if (typeof value === 'string' && value) return value.toLowerCase();
+    }
+  } catch {
+    // not JSON
+  }
+  return 'unknown';
 }
 
 function toJsonValue(value: AnyValue | undefined): unknown {
@@ -164,6 +190,7 @@ export function otlpRecords(request: unknown): OtlpRecord[] {
             ? (severityNumbers[lr.severityNumber] ?? Number(lr.severityNumber))
             : lr.severityNumber;
         if (severityNumber) metadata.severity_number = String(severityNumber);
+        metadata.detected_level = detectedLevel(severityNumber, anyValueAsString(lr.body));
         if (lr.severityText) metadata.severity_text = lr.severityText;
         if (lr.traceId) metadata.trace_id = lr.traceId;
         if (lr.spanId) metadata.span_id = lr.spanId;
