@@ -20,7 +20,7 @@ import {
   protobufContentType,
   type OtlpEncoding,
 } from './otlp-codec.ts';
-import { createRecordPipeline, type GatewayProcessingConfig } from './pipeline.ts';
+import { createRecordPipeline, type GatewayProcessingConfig, type RecordPipeline } from './pipeline.ts';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -37,6 +37,8 @@ export interface GatewayOptions {
   forward: ForwarderOptions;
   /** Redaction and context options of the processors. */
   processing?: GatewayProcessingConfig;
+  /** Replaces the processors (the benchmark's pass-through baseline); default: createRecordPipeline(processing). */
+  pipeline?: RecordPipeline;
   /** Requests held at once (being processed, waiting or being forwarded); beyond: 429 (default 64). */
   queueSize?: number;
   /** Requests sent to Loki at once (default 4). */
@@ -93,7 +95,7 @@ class HttpError extends Error {
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
-  const pipeline = createRecordPipeline(options.processing);
+  const pipeline = options.pipeline ?? createRecordPipeline(options.processing);
   const forwarder = new LokiForwarder({ maxSockets: options.concurrency ?? 4, ...options.forward });
   const queue = new ForwardQueue(options.queueSize ?? 64, options.concurrency ?? 4);
   const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
