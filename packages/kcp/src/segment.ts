@@ -52,6 +52,20 @@ export function readSegmentHeaders(data: Buffer): SegmentHeader[] {
 }
 
 /**
+ * Calls `visit(offset, cmd)` for each well-formed segment of a datagram without allocating (the hot
+ * path: every datagram in and out). Stops where ikcp_input would return -2.
+ */
+export function forEachSegment(data: Buffer, visit: (offset: number, cmd: number) => void): void {
+  let offset = 0;
+  while (data.length - offset >= KCP_OVERHEAD) {
+    const end = offset + KCP_OVERHEAD + data.readUInt32LE(offset + 20);
+    if (end > data.length) return;
+    visit(offset, data[offset + 4]!);
+    offset = end;
+  }
+}
+
+/**
  * A window probe (IKCP_CMD_WASK) for `conv`. Any KCP peer answers it with a WINS segment on its next
  * flush, so it works as a heartbeat without an application protocol. una = 0 acknowledges nothing,
  * so the probe cannot drop data from the peer's send buffer.

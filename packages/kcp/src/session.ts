@@ -15,7 +15,7 @@ import {
   type KcpFailReason,
 } from './events.ts';
 import { nativeKcpConstructor, type NativeKcp } from './native.ts';
-import { KCP_CMD_ACK, KCP_CMD_PUSH, readSegmentHeaders, windowProbe } from './segment.ts';
+import { forEachSegment, KCP_CMD_ACK, KCP_CMD_PUSH, windowProbe } from './segment.ts';
 
 export interface Endpoint {
   address: string;
@@ -298,32 +298,35 @@ export class KcpSession extends EventEmitter<KcpSessionEvents> {
   #onOutput(datagram: Buffer): void {
     const limit = this.#init.timeouts.deadLinkTransmissions;
     let dead = false;
-    for (const segment of readSegmentHeaders(datagram)) {
-      if (segment.cmd !== KCP_CMD_PUSH) continue;
-      const sent = (this.#transmissions.get(segment.sn) ?? 0) + 1;
-      this.#transmissions.set(segment.sn, sent);
+    forEachSegment(datagram, (offset, cmd) => {
+      if (cmd !== KCP_CMD_PUSH) return;
+      const sn = datagram.readUInt32LE(offset + 12);
+      const sent = (this.#transmissions.get(sn) ?? 0) + 1;
+      this.#transmissions.set(sn, sent);
       if (sent > 1) this.#retransmits++;
       if (sent >= limit) dead = true;
-    }
+    });
     this.#init.transmit(datagram);
     // ikcp_flush sets state = -1 at this point; node-kcp hides it, so the wire count stands in for it.
     if (dead) queueMicrotask(() => this.close('dead_link'));
   }
 
   #observeIncoming(datagram: Buffer, now: number): void {
-    for (const segment of readSegmentHeaders(datagram)) {
-      if (segment.conv !== this.conv) continue;
-      if (segment.cmd === KCP_CMD_ACK) {
-        this.#transmissions.delete(segment.sn);
-        const rtt = ((now >>> 0) - segment.ts) >>> 0;
+    forEachSegment(datagram, (offset, cmd) => {
+      if (datagram.readUInt32LE(offset) !== this.conv) return;
+      if (cmd === KCP_CMD_ACK) {
+        this.#transmissions.delete(datagram.readUInt32LE(offset + 12));
+        const rtt = ((now >>> 0) - datagram.readUInt32LE(offset + 8)) >>> 0;
         // Same smoothing as ikcp_update_ack (srtt += (rtt - srtt) / 8); ignore echoes that wrapped.
         if (rtt < 60_000)
           this.#srttMs = this.#srttMs === undefined ? rtt : this.#srttMs + (rtt - this.#srttMs) / 8;
       }
+      if (this.#transmissions.size === 0) return;
+      const una = datagram.readUInt32LE(offset + 16);
       for (const sn of this.#transmissions.keys()) {
-        if (((sn - segment.una) | 0) < 0) this.#transmissions.delete(sn);
+        if (((sn - una) | 0) < 0) this.#transmissions.delete(sn);
       }
-    }
+    });
   }
 
   #drain(): void {

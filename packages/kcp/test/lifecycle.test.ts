@@ -137,8 +137,9 @@ describe('sessions that end badly', () => {
     const s = await server({
       loggerProvider: events.provider,
       heartbeatIntervalMs: 20,
-      deadLinkTimeoutMs: 150,
-      idleTimeoutMs: 400,
+      // 30 heartbeat periods: only a peer that stopped answering, not a busy machine, reaches it.
+      deadLinkTimeoutMs: 600,
+      idleTimeoutMs: 1500,
     });
     s.on('session', (session) => session.on('message', (m) => session.send(m)));
     const c = await client(s, { idleTimeoutMs: 60_000, deadLinkTimeoutMs: 60_000 });
