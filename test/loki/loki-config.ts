@@ -63,6 +63,8 @@ export function renderLokiConfig(input: LokiConfigInput): string {
       per_stream_rate_limit_burst: '1024MB',
       max_query_series: 100000,
       max_entries_limit_per_query: 100000,
+      // The benchmark's rule queries span an hour of a million events.
+      query_timeout: '10m',
     },
     runtime_config: { file: input.overridesFile, period: '1s' },
     ingester: {
