@@ -350,6 +350,7 @@ export function makeLogfmtParser(
   // `| logfmt id="key", other`: only the named keys, renamed to their ids.
   const byKey = new Map<string, string>();
   for (const p of params) byKey.set(p.expression ?? p.label, p.label);
+  const ids = new Set(params.map((p) => p.label));
   return (line, lbs) => {
     if (lbs.hints?.skipParsing(lbs)) return;
     for (const p of params) if (!lbs.baseHas(p.label) && !lbs.hasMeta(p.label)) lbs.setParsed(p.label, '');
@@ -357,7 +358,9 @@ export function makeLogfmtParser(
       line,
       ({ key, value }) => {
         const k = sanitizeLabelKey(key, true);
-        const id = byKey.get(k);
+        // LogfmtExpressionParser: a key equal to an expression is renamed to its identifier; a
+        // key that already is an identifier is extracted as is.
+        const id = byKey.get(k) ?? (ids.has(k) ? k : undefined);
         if (id === undefined) return;
         const target = lbs.baseHas(id) || lbs.hasMeta(id) ? id + '_extracted' : id;
         lbs.setParsed(target, value);
