@@ -1,22 +1,20 @@
 export const testIds = {
   appConfig: {
     container: 'data-testid ac-container',
-    apiKey: 'data-testid ac-api-key',
-    apiUrl: 'data-testid ac-api-url',
+    datasource: 'data-testid ac-datasource',
+    namespace: 'data-testid ac-namespace',
+    silentAfter: 'data-testid ac-silent-after',
     submit: 'data-testid ac-submit-form',
   },
-  pageOne: {
-    container: 'data-testid pg-one-container',
-    navigateToFour: 'data-testid navigate-to-four',
+  overview: {
+    container: 'data-testid overview-container',
+    alertCounts: 'data-testid overview-alert-counts',
+    topUsers: 'data-testid overview-top-users',
+    topAddresses: 'data-testid overview-top-addresses',
+    firing: 'data-testid overview-firing',
+    health: 'data-testid overview-health',
   },
-  pageTwo: {
-    container: 'data-testid pg-two-container',
-  },
-  pageThree: {
-    container: 'data-testid pg-three-container',
-  },
-  pageFour: {
-    container: 'data-testid pg-four-container',
-    navigateBack: 'data-testid navigate-back',
+  rulePacks: {
+    container: 'data-testid rule-packs-container',
   },
 };

@@ -1,112 +1,103 @@
-import React, { useState, ChangeEvent } from 'react';
-import { Button, Field, Input, useStyles2, FieldSet, SecretInput } from '@grafana/ui';
-import { PluginConfigPageProps, AppPluginMeta, PluginMeta, GrafanaTheme2 } from '@grafana/data';
-import { getBackendSrv, locationService } from '@grafana/runtime';
+import React, { useState, type ChangeEvent, type FormEvent } from 'react';
+import { Alert, Button, Field, FieldSet, Input, useStyles2 } from '@grafana/ui';
+import type { AppPluginMeta, GrafanaTheme2, PluginConfigPageProps, PluginMeta } from '@grafana/data';
+import { DataSourcePicker, getBackendSrv, locationService } from '@grafana/runtime';
 import { css } from '@emotion/css';
-import { testIds } from '../testIds';
 import { lastValueFrom } from 'rxjs';
+import { testIds } from '../testIds';
+import { errorMessage } from '../../api/grafanaApi';
+import { resolveSettings, rulerNamespaceProblem, type AppSettings } from '../../settings';
 
-type JsonData = {
-  apiUrl?: string;
-  isApiKeySet?: boolean;
-};
-
-type State = {
-  // The URL to reach our custom API.
-  apiUrl: string;
-  // Tells us if the API key secret is set.
-  // Set to `true` ONLY if it has already been set and haven't been changed.
-  // (We unfortunately need an auxiliray variable for this, as `secureJsonData` is never exposed to the browser after it is set)
-  isApiKeySet: boolean;
-  // An secret key for our custom API.
-  apiKey: string;
-};
-
-export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<JsonData>> {}
+export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<AppSettings>> {}
 
 const AppConfig = ({ plugin }: AppConfigProps) => {
   const s = useStyles2(getStyles);
   const { enabled, pinned, jsonData } = plugin.meta;
-  const [state, setState] = useState<State>({
-    apiUrl: jsonData?.apiUrl || '',
-    apiKey: '',
-    isApiKeySet: Boolean(jsonData?.isApiKeySet),
-  });
+  const initial = resolveSettings(jsonData);
+  const [datasourceUid, setDatasourceUid] = useState<string | undefined>(initial.lokiDatasourceUid);
+  const [namespace, setNamespace] = useState(initial.rulerNamespace);
+  const [silentAfter, setSilentAfter] = useState(String(initial.silentAfterMinutes));
+  const [saveError, setSaveError] = useState<string | undefined>();
 
-  const isSubmitDisabled = Boolean(!state.apiUrl || (!state.isApiKeySet && !state.apiKey));
+  const namespaceProblem = rulerNamespaceProblem(namespace);
+  const minutes = Number(silentAfter);
+  const silentProblem = Number.isInteger(minutes) && minutes > 0 ? undefined : 'A whole number of minutes above 0';
+  const isSubmitDisabled = !datasourceUid || Boolean(namespaceProblem) || Boolean(silentProblem);
 
-  const onResetApiKey = () =>
-    setState({
-      ...state,
-      apiKey: '',
-      isApiKeySet: false,
-    });
-
-  const onChangeApiKey = (event: ChangeEvent<HTMLInputElement>) => {
-    setState({
-      ...state,
-      apiKey: event.target.value.trim(),
-    });
-  };
-
-  const onChangeApiUrl = (event: ChangeEvent<HTMLInputElement>) => {
-    setState({
-      ...state,
-      apiUrl: event.target.value.trim(),
-    });
-  };
-
-  const onSubmit = () => {
-    updatePluginAndReload(plugin.meta.id, {
-      enabled,
-      pinned,
-      jsonData: {
-        apiUrl: state.apiUrl,
-        isApiKeySet: true,
-      },
-      // This cannot be queried later by the frontend.
-      // We don't want to override it in case it was set previously and left untouched now.
-      secureJsonData: state.isApiKeySet
-        ? undefined
-        : {
-            apiKey: state.apiKey,
-          },
-    });
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSaveError(undefined);
+    try {
+      await updatePlugin(plugin.meta.id, {
+        enabled,
+        pinned,
+        // No secureJsonData: Loki is reached through Grafana's data source proxy with the data source's
+        // own credentials, so the app stores no secret of its own.
+        jsonData: { lokiDatasourceUid: datasourceUid, rulerNamespace: namespace.trim(), silentAfterMinutes: minutes },
+      });
+      // The running app reads settings from plugin meta, which only a reload refreshes.
+      locationService.reload();
+    } catch (error) {
+      setSaveError(errorMessage(error));
+    }
   };
 
   return (
-    <form onSubmit={onSubmit}>
-      <FieldSet label="API Settings" className={s.marginTopXl}>
-        {/* API Key */}
-        <Field label="API Key" description="A secret key for authenticating to our custom API">
-          <SecretInput
-            width={60}
-            data-testid={testIds.appConfig.apiKey}
-            id="api-key"
-            value={state?.apiKey}
-            isConfigured={state.isApiKeySet}
-            placeholder={'Your secret API key'}
-            onChange={onChangeApiKey}
-            onReset={onResetApiKey}
-          />
+    <form onSubmit={onSubmit} data-testid={testIds.appConfig.container}>
+      <FieldSet label="Loki" className={s.marginTopXl}>
+        <Field
+          label="Loki data source"
+          description="Where the packs' logs are queried and whose ruler runs the alert rules (through Grafana's data source proxy)."
+          required
+        >
+          <div data-testid={testIds.appConfig.datasource}>
+            <DataSourcePicker
+              inputId="loki-datasource"
+              type="loki"
+              current={datasourceUid ?? null}
+              noDefault
+              width={60}
+              onChange={(ds) => setDatasourceUid(ds.uid)}
+            />
+          </div>
         </Field>
-
-        {/* API Url */}
-        <Field label="API Url" description="" className={s.marginTop}>
+        <Field
+          label="Ruler namespace"
+          description="The Loki ruler namespace the logward packs are installed into."
+          invalid={Boolean(namespaceProblem)}
+          error={namespaceProblem}
+        >
           <Input
             width={60}
-            id="api-url"
-            data-testid={testIds.appConfig.apiUrl}
-            label={`API Url`}
-            value={state?.apiUrl}
-            placeholder={`E.g.: http://mywebsite.com/api/v1`}
-            onChange={onChangeApiUrl}
+            id="ruler-namespace"
+            data-testid={testIds.appConfig.namespace}
+            value={namespace}
+            onChange={(e: ChangeEvent<HTMLInputElement>) => setNamespace(e.target.value)}
           />
         </Field>
-
+        <Field
+          label="Silent after (minutes)"
+          description="A log source without a line for this long is shown red on the overview."
+          invalid={Boolean(silentProblem)}
+          error={silentProblem}
+        >
+          <Input
+            width={20}
+            id="silent-after"
+            type="number"
+            data-testid={testIds.appConfig.silentAfter}
+            value={silentAfter}
+            onChange={(e: ChangeEvent<HTMLInputElement>) => setSilentAfter(e.target.value)}
+          />
+        </Field>
+        {saveError && (
+          <Alert severity="error" title="Settings not saved">
+            {saveError}
+          </Alert>
+        )}
         <div className={s.marginTop}>
           <Button type="submit" data-testid={testIds.appConfig.submit} disabled={isSubmitDisabled}>
-            Save API settings
+            Save settings
           </Button>
         </div>
       </FieldSet>
@@ -117,9 +108,6 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
 export default AppConfig;
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  colorWeak: css`
-    color: ${theme.colors.text.secondary};
-  `,
   marginTop: css`
     margin-top: ${theme.spacing(3)};
   `,
@@ -128,26 +116,12 @@ const getStyles = (theme: GrafanaTheme2) => ({
   `,
 });
 
-const updatePluginAndReload = async (pluginId: string, data: Partial<PluginMeta<JsonData>>) => {
-  try {
-    await updatePlugin(pluginId, data);
-
-    // Reloading the page as the changes made here wouldn't be propagated to the actual plugin otherwise.
-    // This is not ideal, however unfortunately currently there is no supported way for updating the plugin state.
-    locationService.reload();
-  } catch (e) {
-    console.error('Error while updating the plugin', e);
-  }
-};
-
-const updatePlugin = async (pluginId: string, data: Partial<PluginMeta>) => {
+const updatePlugin = async (pluginId: string, data: Partial<PluginMeta<AppSettings>>) => {
   const response = getBackendSrv().fetch({
     url: `/api/plugins/${pluginId}/settings`,
     method: 'POST',
     data,
+    showErrorAlert: false,
   });
-
-  const dataResponse = await lastValueFrom(response);
-
-  return dataResponse.data;
+  return (await lastValueFrom(response)).data;
 };
