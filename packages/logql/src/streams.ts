@@ -60,11 +60,26 @@ export function formatRfc3339(ns: bigint): string {
   return iso + (f ? '.' + f : '') + 'Z';
 }
 
-const normalizedCache = new WeakMap<readonly InputStream[], NormalizedStream[]>();
+/**
+ * Normalised input is cached per streams array, so a ruler stepping through time over the same
+ * streams pays for sorting and time conversion once. Appending streams or entries invalidates
+ * the cache (checked by counts); entries edited in place are not detected.
+ */
+const normalizedCache = new WeakMap<
+  readonly InputStream[],
+  { fingerprint: string; streams: NormalizedStream[] }
+>();
+
+function fingerprint(streams: readonly InputStream[]): string {
+  let n = 0;
+  for (const s of streams) n += s.entries.length;
+  return `${streams.length}:${n}`;
+}
 
 export function normalizeStreams(streams: readonly InputStream[]): NormalizedStream[] {
+  const fp = fingerprint(streams);
   const hit = normalizedCache.get(streams);
-  if (hit) return hit;
+  if (hit && hit.fingerprint === fp) return hit.streams;
   // Streams with identical label sets are one stream in Loki.
   const byKey = new Map<
     string,
@@ -102,7 +117,7 @@ export function normalizeStreams(streams: readonly InputStream[]): NormalizedStr
       metadata: entries.map((e) => e.md),
     });
   }
-  normalizedCache.set(streams, out);
+  normalizedCache.set(streams, { fingerprint: fp, streams: out });
   return out;
 }
 

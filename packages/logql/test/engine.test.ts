@@ -100,6 +100,20 @@ describe('time inputs', () => {
     expect(instantQuery(q, asBigint, new Date('2026-11-23T10:01:00Z'))).toEqual(date);
   });
 
+  it('sees entries appended to the same streams array between calls', () => {
+    const live: InputStream[] = [
+      { labels: { app: 'live' }, entries: [{ time: '2026-11-23T10:00:10Z', line: 'a' }] },
+    ];
+    const q = 'sum(count_over_time({app="live"}[1m]))';
+    expect(instantQuery(q, live, '2026-11-23T10:00:30Z').result).toEqual([
+      { metric: {}, value: [1795428030, '1'] },
+    ]);
+    live[0]!.entries.push({ time: '2026-11-23T10:00:20Z', line: 'b' });
+    expect(instantQuery(q, live, '2026-11-23T10:00:30Z').result).toEqual([
+      { metric: {}, value: [1795428030, '2'] },
+    ]);
+  });
+
   it('keeps nanosecond precision in log results', () => {
     const r = rangeQuery('{service_name="shop"} |= "ok"', streams, {
       start: '2026-11-23T10:00:00Z',
