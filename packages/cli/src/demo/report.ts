@@ -125,6 +125,8 @@ export async function printDemo(
     out(
       `    Alerting → Alert rules → Loki (data source-managed) → namespace ${rule?.pack ?? a.pack} → group ${rule?.group ?? '?'}: ${grafanaUrl}/alerting/list?search=${encodeURIComponent(a.alertname)}`,
     );
+    // Dashboards bundled with the logward-security-app Grafana app (uid logward-<pack>).
+    out(`    dashboard: ${grafanaUrl}/d/logward-${rule?.pack ?? a.pack}`);
     if (rule?.query) {
       const left = {
         datasource: 'loki',
@@ -139,5 +141,6 @@ export async function printDemo(
       );
     }
   }
-  out(`  Security overview: ${grafanaUrl}/a/logward-security-app/home`);
+  out(`  Security overview (logward-security-app): ${grafanaUrl}/a/logward-security-app/overview`);
+  out(`  Rule packs and their status: ${grafanaUrl}/a/logward-security-app/rule-packs`);
 }
