@@ -69,6 +69,7 @@ function kratosRequest() {
                   kv('logward.authn.method', str('password')),
                   kv('request.count', { intValue: '9007199254740993' }),
                   kv('ratio', { doubleValue: 2 }),
+                  kv('__proto__', str('an ordinary key')),
                 ],
               },
               {
@@ -139,6 +140,7 @@ function expectProcessed(loki: FakeLoki) {
   expect(login?.timeUnixNano).toBe('1763888400123456789');
   expect(login?.attributes['request.count']).toBe('int:9007199254740993');
   expect(login?.attributes['ratio']).toBe(2);
+  expect(Object.getOwnPropertyDescriptor(login?.attributes, '__proto__')?.value).toBe('an ordinary key');
 
   expect(authz?.eventName).toBe('authz_fail'); // recovered from the attribute
   expect(authz?.severityNumber).toBe(18); // CRITICAL

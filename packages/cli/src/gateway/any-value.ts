@@ -3,9 +3,16 @@
 // Uint8Array, arrays and maps).
 import type { AnyValueMessage, KeyValueMessage, LongLike } from './otlp-codec.ts';
 
-/** Maps built from OTLP kvlists have no prototype, so a key like `__proto__` stays an ordinary key. */
+/** A plain object, as the SDK's attribute maps are (V8 keeps these fast, unlike prototype-less ones). */
 export function newMap(): Record<string, unknown> {
-  return Object.create(null) as Record<string, unknown>;
+  return {};
+}
+
+/** Sets an entry; `__proto__` becomes an ordinary own key instead of replacing the prototype. */
+export function setEntry(map: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+  else map[key] = value;
 }
 
 export function anyValueToJs(value: AnyValueMessage | null | undefined): unknown {
@@ -29,7 +36,7 @@ function intToJs(value: LongLike | number): number | bigint {
 
 export function keyValuesToMap(list: readonly KeyValueMessage[] | null | undefined): Record<string, unknown> {
   const map = newMap();
-  for (const kv of list ?? []) map[kv.key] = anyValueToJs(kv.value);
+  for (const kv of list ?? []) setEntry(map, kv.key, anyValueToJs(kv.value));
   return map;
 }
 

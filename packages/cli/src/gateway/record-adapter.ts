@@ -3,7 +3,7 @@
 // change the adapter; commit() writes the changes back into the message, re-encoding only the values
 // that changed so everything else reaches Loki byte for byte as the service sent it.
 import type { WritableLogRecord } from '@logward/otel';
-import { anyValueToJs, jsToAnyValue, keyValuesToMap, newMap } from './any-value.ts';
+import { anyValueToJs, jsToAnyValue, keyValuesToMap, newMap, setEntry } from './any-value.ts';
 import type { KeyValueMessage, LogRecordMessage } from './otlp-codec.ts';
 
 export class GatewayLogRecord implements WritableLogRecord {
@@ -36,7 +36,7 @@ export class GatewayLogRecord implements WritableLogRecord {
     const attributes = newMap();
     for (const kv of message.attributes ?? []) {
       const value = anyValueToJs(kv.value);
-      attributes[kv.key] = value;
+      setEntry(attributes, kv.key, value);
       this.originals.set(kv.key, { kv, value });
     }
     this.attributes = attributes;
@@ -52,7 +52,7 @@ export class GatewayLogRecord implements WritableLogRecord {
       this.droppedAttributesCount++;
       return this;
     }
-    this.attributes[key] = value;
+    setEntry(this.attributes, key, value);
     return this;
   }
 
