@@ -190,6 +190,9 @@ for (const line of lines) {
         'logward.redaction.count',
         'logward.redaction.rules',
       ]);
+      // Lines with a private attribute counter (3.x, 0.22x) have it kept in step with the deletes.
+      const count = (record as unknown as { _attributesCount?: number })._attributesCount;
+      if (count !== undefined) expect(count).toBe(3);
     });
 
     it('keeps the summary when the attribute count limit is reached', () => {

@@ -98,6 +98,7 @@ class RedactionProcessor implements RedactionLogRecordProcessor {
       if (out !== body) record.setBody(out === DROPPED ? maskMarker(scope.lastDropRule ?? 'drop') : out);
     }
     const attributes = record.attributes as Record<string, unknown>;
+    let deleted = false;
     // for-in over the SDK's plain attribute object: no key array allocated per record; deleting
     // the current key during the loop is allowed.
     for (const key in attributes) {
@@ -107,13 +108,18 @@ class RedactionProcessor implements RedactionLogRecordProcessor {
       if (out === DROPPED) {
         // The SDK has no remove API; deleting from its attribute map is the documented way.
         delete attributes[key];
+        deleted = true;
         continue;
       }
       record.setAttribute(key, out);
       // A setter that refused the value (limits, or 0.2xx rejecting an empty map) left the original
       // in place: remove it rather than export it.
-      if (attributes[key] === value) delete attributes[key];
+      if (attributes[key] === value) {
+        delete attributes[key];
+        deleted = true;
+      }
     }
+    if (deleted) syncAttributeCount(record);
     if (report.total > 0) this.summarize(record, report);
     if (scope.budgetExceeded) this.metrics.recordBudgetExceeded();
   }
@@ -143,6 +149,7 @@ class RedactionProcessor implements RedactionLogRecordProcessor {
         failClosedStringKeys.has(key) && typeof value === 'string' && vocabularyValue.test(value);
       if (!harmless && !vocabulary) delete attributes[key];
     }
+    syncAttributeCount(record);
     setSummaryAttribute(record, redactionAttributeNames.error, errorType);
     this.metrics.recordError(errorType);
   }
@@ -153,6 +160,18 @@ class RedactionProcessor implements RedactionLogRecordProcessor {
 
   shutdown(): Promise<void> {
     return Promise.resolve();
+  }
+}
+
+/**
+ * sdk-logs 3.x and 0.22x count attributes in a private `_attributesCount` that a delete does not
+ * decrement; left stale, later setAttribute calls would hit the count limit early. Keep it in
+ * step (the context processor does the same).
+ */
+function syncAttributeCount(record: RedactableLogRecord): void {
+  const internals = record as unknown as { _attributesCount?: unknown };
+  if (typeof internals._attributesCount === 'number') {
+    internals._attributesCount = Object.keys(record.attributes).length;
   }
 }
 
