@@ -1,6 +1,7 @@
 // The gateway end to end on 127.0.0.1: a real gateway (startGateway) in front of a local node:http
 // "Loki" that captures the forwarded bytes. No test is timed; waits poll the gateway's own state.
 import { createHmac } from 'node:crypto';
+import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGateway, type Gateway, type GatewayOptions } from '../src/gateway/index.ts';
@@ -132,6 +133,7 @@ function expectProcessed(loki: FakeLoki) {
     createHmac('sha256', sessionKey).update('raw-session-cookie-value').digest('hex').slice(0, 32),
   );
   expect(login?.attributes['user.id']).toBe('bob');
+  expect(login?.attributes['logward.schema.errors']).toBeUndefined(); // attributes as the schema types them
   expect(login?.attributes['logward.redaction.count']).toBe('int:1');
   expect(login?.attributes['logward.redaction.rules']).toBe('aws-access-key-id');
   // Untouched fields reach Loki exactly as sent: trace ids, time, int64 beyond 2^53, a double.
@@ -209,6 +211,37 @@ describe('logward gateway: records in, processed records out', () => {
     expect(record?.attributes['logward.redaction.rules']).toBe('order-token');
   });
 
+  it('taxonomy events with attributes of the wrong type get logward.schema.errors and still go through', async () => {
+    const { loki, gateway } = await setup();
+    const body = {
+      resourceLogs: [
+        {
+          scopeLogs: [
+            {
+              logRecords: [
+                {
+                  eventName: 'authn_login_fail',
+                  attributes: [
+                    kv('client.port', str('not-a-port')),
+                    kv('custom.thing', { bytesValue: 'AAE=' }),
+                  ],
+                },
+                { eventName: 'not_in_taxonomy', attributes: [kv('client.port', str('x'))] },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    expect((await post(gateway, JSON.stringify(body), { 'content-type': 'application/json' })).status).toBe(
+      200,
+    );
+    const [wrong, other] = forwardedRecords(loki);
+    expect(wrong?.attributes['logward.schema.errors']).toMatch(/^client\.port: /);
+    expect(wrong?.attributes['custom.thing']).toBe('bytes:AAE=');
+    expect(other?.attributes['logward.schema.errors']).toBeUndefined(); // other event names are the service's own
+  });
+
   it('an empty request is answered without bothering Loki', async () => {
     const { loki, gateway } = await setup();
     const res = await post(gateway, '{}', { 'content-type': 'application/json' });
@@ -243,6 +276,22 @@ describe('logward gateway: bad requests', () => {
     expect((await fetch(`${gateway.url}/v1/logs`)).status).toBe(405);
     expect((await fetch(`${gateway.url}/v1/traces`, { method: 'POST' })).status).toBe(404);
     expect(loki.pushes).toHaveLength(0);
+  });
+
+  it('a client that disconnects mid-body gives its queue slot back', async () => {
+    const { loki, gateway } = await setup({ queueSize: 1 });
+    const { port } = new URL(gateway.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    socket.write(
+      'POST /v1/logs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"resource',
+    );
+    await until(() => gateway.stats().queued === 1, 'the half-sent request to hold a slot');
+    socket.destroy();
+    await until(() => gateway.stats().queued === 0, 'the slot to be released');
+    const res = await post(gateway, JSON.stringify(kratosRequest()), { 'content-type': 'application/json' });
+    expect(res.status).toBe(200);
+    expect(loki.pushes).toHaveLength(1);
   });
 
   it('413 beyond the body limit, also after decompression', async () => {

@@ -1,5 +1,6 @@
 // The record pipeline of the gateway: the same two processors, in the same order, as a Node service
-// using @logward/otel (context → redaction), run over every record of a decoded OTLP request.
+// using @logward/otel (context → redaction), run over every record of a decoded OTLP request, with
+// the taxonomy's attribute check of securityEvent() in between (services elsewhere cannot run it).
 import {
   createRedactionProcessor,
   createSecurityContextProcessor,
@@ -10,6 +11,7 @@ import {
 import { keyValuesToMap } from './any-value.ts';
 import type { LogsRequestMessage } from './otlp-codec.ts';
 import { GatewayLogRecord } from './record-adapter.ts';
+import { checkEventSchema } from './schema-check.ts';
 
 export interface GatewayProcessingConfig {
   /** Options of the redaction processor (rules, sensitive keys, pseudonymKey, ...). */
@@ -49,6 +51,7 @@ export function createRecordPipeline(config: GatewayProcessingConfig = {}): Reco
           for (const message of scopeLogs.logRecords ?? []) {
             const record = new GatewayLogRecord(message, resourceAttributes, limit);
             context.onEmit(record);
+            checkEventSchema(record);
             redaction.onEmit(record);
             record.commit();
             count++;

@@ -325,6 +325,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
+    // A client that goes away mid-body surfaces here (ECONNRESET, 'aborted'), releasing its slot.
     req.on('error', reject);
   });
 }
