@@ -325,8 +325,13 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
-    // A client that goes away mid-body surfaces here (ECONNRESET, 'aborted'), releasing its slot.
-    req.on('error', reject);
+    // A client that goes away mid-body surfaces here (ECONNRESET, 'aborted'): a client problem, not
+    // a gateway bug, and the handler's unwinding releases its queue slot.
+    req.on('error', (error) =>
+      reject(
+        new HttpError(400, rpcCode.invalidArgument, `the request body could not be read: ${error.message}`),
+      ),
+    );
   });
 }
 
