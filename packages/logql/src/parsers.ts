@@ -1,7 +1,16 @@
 /** Line parsers: json, logfmt, regexp, pattern, unpack (Loki pkg/logql/log/parser.go semantics). */
 import type { ExtractionParam } from './ast.ts';
 import { LogQLSyntaxError } from './errors.ts';
-import { decodeString, eachMember, findPath, JsonScanError, skipWs } from './json-scan.ts';
+import type { ParserHints } from './hints.ts';
+import {
+  decodeString,
+  eachMember,
+  findPath,
+  JsonScanError,
+  skipValue,
+  skipWs,
+  stringEnd,
+} from './json-scan.ts';
 import { PRESERVE_ERROR_LABEL, type LabelsBuilder } from './labels.ts';
 import { compileGoRegex } from './regex.ts';
 
@@ -52,57 +61,83 @@ export function parseJsonLine(line: string, lbs: LabelsBuilder): void {
   // Final label names depend only on the key path and the stream labels when the entry has
   // no structured metadata, so they are cached per stream and per object prefix.
   const names = lbs.hasAnyMeta() ? undefined : namesFor(lbs.base);
-  const visitObject = (prefix: string, objStart: number): void => {
-    let inner = names?.get(prefix);
-    if (names && !inner && names.size < 1000) names.set(prefix, (inner = new Map()));
-    eachMember(line, objStart, (key, start, end, type) => visit(prefix, inner, key, start, end, type));
-  };
-  const visit = (
-    prefix: string,
-    inner: Map<string, string> | undefined,
-    key: string,
-    start: number,
-    end: number,
-    type: string,
-  ): void => {
-    if (type === 'object') {
-      const part = sanitizedPart(key);
-      let np: string;
-      if (prefix === '') np = part !== '' && /^[0-9]/.test(part) ? '_' + part : part;
-      else np = part === '' ? prefix : prefix + '_' + part;
-      if (hints && !hints.shouldExtractPrefix(np)) return;
-      visitObject(np, start);
-      return;
-    }
-    if (type === 'array' || type === 'null') return;
-    let name = inner?.get(key);
-    if (name === undefined) {
-      if (prefix === '') {
-        name = sanitizeLabelKey(key, true);
-        if (name !== '') name = lbs.parserKey(name);
-      } else {
-        const part = sanitizedPart(key);
-        name = part === '' ? prefix : prefix + '_' + part;
-        if (lbs.baseHas(name) || lbs.hasMeta(name)) name = name + '_extracted';
-      }
-      if (inner && inner.size < 10000) inner.set(key, name);
-    }
-    if (name === '') return;
-    // Loki: `!ShouldExtract(key) || Extracted(key)` → skip; so the first of duplicated keys wins.
-    if (lbs.wasExtracted(name)) return;
-    if (hints && !hints.shouldExtract(name)) return;
-    let value: string;
-    if (type === 'string') value = decodeString(line, start, end);
-    else value = line.slice(start, end);
-    lbs.setParsed(name, value);
-    if (hints?.allRequiredExtracted(lbs)) throw stopParsing;
-  };
   try {
-    visitObject('', 0);
+    jsonMembers(line, 0, '', names, lbs, hints);
   } catch (err) {
     if (err === stopParsing) return;
     if (err instanceof JsonScanError) addErrLabel(lbs, ERR_JSON, err.message);
     else throw err;
+  }
+}
+
+const OBJECT_PREFIX = '\u0002';
+
+/**
+ * Walks the members of the object at `i` like jsonparser.ObjectEach: each value's extent is
+ * found (and validated) before it is used, nested objects are walked with a prefix.
+ */
+function jsonMembers(
+  s: string,
+  i: number,
+  prefix: string,
+  names: Map<string, Map<string, string>> | undefined,
+  lbs: LabelsBuilder,
+  hints: ParserHints | undefined,
+): void {
+  let inner = names?.get(prefix);
+  if (names && !inner && names.size < 1000) names.set(prefix, (inner = new Map()));
+  i = skipWs(s, i);
+  if (s.charCodeAt(i) !== 123) throw new JsonScanError('Malformed JSON error');
+  i = skipWs(s, i + 1);
+  if (s.charCodeAt(i) === 125) return;
+  for (;;) {
+    if (s.charCodeAt(i) !== 34) throw new JsonScanError('Malformed JSON error');
+    const ke = stringEnd(s, i);
+    const key = s.slice(i + 1, ke - 1);
+    i = skipWs(s, ke);
+    if (s.charCodeAt(i) !== 58) throw new JsonScanError('Malformed JSON error');
+    i = skipWs(s, i + 1);
+    if (i >= s.length) throw new JsonScanError('Malformed JSON error');
+    const start = i;
+    const c = s.charCodeAt(i);
+    const end = skipValue(s, i);
+    if (c === 123) {
+      let np = inner?.get(OBJECT_PREFIX + key);
+      if (np === undefined) {
+        const part = sanitizedPart(key);
+        if (prefix === '') np = part !== '' && /^[0-9]/.test(part) ? '_' + part : part;
+        else np = part === '' ? prefix : prefix + '_' + part;
+        if (inner && inner.size < 10000) inner.set(OBJECT_PREFIX + key, np);
+      }
+      if (!hints || hints.shouldExtractPrefix(np)) jsonMembers(s, start, np, names, lbs, hints);
+    } else if (c !== 91 && c !== 110) {
+      // Strings, numbers, booleans (arrays and null are not extracted).
+      let name = inner?.get(key);
+      if (name === undefined) {
+        if (prefix === '') {
+          name = sanitizeLabelKey(key, true);
+          if (name !== '') name = lbs.parserKey(name);
+        } else {
+          const part = sanitizedPart(key);
+          name = part === '' ? prefix : prefix + '_' + part;
+          if (lbs.baseHas(name) || lbs.hasMeta(name)) name = name + '_extracted';
+        }
+        if (inner && inner.size < 10000) inner.set(key, name);
+      }
+      // Loki: `!ShouldExtract(key) || Extracted(key)` → skip; so the first of duplicated keys wins.
+      if (name !== '' && !lbs.wasExtracted(name) && (!hints || hints.shouldExtract(name))) {
+        lbs.setParsed(name, c === 34 ? decodeString(s, start, end) : s.slice(start, end));
+        if (hints?.allRequiredExtracted(lbs)) throw stopParsing;
+      }
+    }
+    i = skipWs(s, end);
+    const d = s.charCodeAt(i);
+    if (d === 44) {
+      i = skipWs(s, i + 1);
+      continue;
+    }
+    if (d === 125) return;
+    throw new JsonScanError('Malformed JSON error');
   }
 }
 
