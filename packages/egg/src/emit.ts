@@ -3,6 +3,7 @@
 import { logs, type Logger } from '@opentelemetry/api-logs';
 import { emitSecurityEvent, type SecurityEventFields } from '@logward/otel';
 import type { ExplicitLevel, SecurityEventName } from '@logward/schema';
+import { uniqueTimestamp } from './unique-time.ts';
 
 export type EventAttributes = Record<string, string | number | boolean | string[]>;
 
@@ -24,9 +25,13 @@ export function emitEvent(
   message: string,
   level?: ExplicitLevel,
 ): void {
-  const fields = { ...attributes, message, ...(level !== undefined ? { level } : {}) } as SecurityEventFields<
-    typeof name
-  >;
+  const fields = {
+    ...attributes,
+    message,
+    // An OTel HrTime; emitSecurityEvent passes `timestamp` through to LogRecord.timestamp.
+    timestamp: uniqueTimestamp() as unknown as number,
+    ...(level !== undefined ? { level } : {}),
+  } as SecurityEventFields<typeof name>;
   emitSecurityEvent(logger() as Parameters<typeof emitSecurityEvent>[0], name, fields);
 }
 
@@ -38,5 +43,5 @@ export function emitLine(
   attributes: EventAttributes = {},
   target: Logger = logger(),
 ): void {
-  target.emit({ severityNumber, severityText, body: message, attributes });
+  target.emit({ severityNumber, severityText, body: message, attributes, timestamp: uniqueTimestamp() });
 }

@@ -166,6 +166,24 @@ describe('garbage datagrams', () => {
     for (const e of rejected) expect(e.attributes['logward.kcp.connection_id']).toBe(id);
   });
 
+  it('gives a burst of identical rejections distinct timestamps (Loki drops same-time same-line entries)', async () => {
+    const events = captureEvents();
+    const s = await echoServer({ loggerProvider: events.provider });
+    const peer = await rawPeer(s, 777);
+    cleanup.push(() => peer.close());
+    peer.session.send('a');
+    await waitFor(() => peer.received.includes('a'), 'the echo');
+    const forged = segment({ conv: 888, cmd: 81, sn: 5, len: 1 }, Buffer.from('x'));
+    for (let i = 0; i < 10; i++) peer.sendRaw(forged);
+    await waitFor(
+      () => events.names().filter((n) => n === 'kcp_input_rejected').length === 10,
+      'ten rejections',
+    );
+    const rejected = events.events().filter((e) => e.name === 'kcp_input_rejected');
+    expect(new Set(rejected.map((e) => e.body)).size).toBe(1); // the same line ten times...
+    expect(new Set(rejected.map((e) => e.timeNs)).size).toBe(10); // ...each at its own nanosecond
+  });
+
   it('caps rejection events per peer address so a flood does not become a log flood', async () => {
     const events = captureEvents();
     const s = await echoServer({

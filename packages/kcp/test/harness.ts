@@ -12,6 +12,8 @@ export interface CapturedEvent {
   severityNumber: number | undefined;
   body: unknown;
   attributes: Record<string, unknown>;
+  /** Unix ns of the record's timestamp. */
+  timeNs: bigint;
 }
 
 export function captureEvents() {
@@ -31,6 +33,7 @@ export function captureEvents() {
         severityNumber: r.severityNumber,
         body: r.body,
         attributes: { ...r.attributes },
+        timeNs: BigInt(r.hrTime[0]) * 1_000_000_000n + BigInt(r.hrTime[1]),
       }));
     },
     names(filter: (name: string) => boolean = (n) => n !== 'kcp_conn_stats'): string[] {
