@@ -146,6 +146,33 @@ export function eachMember(
   }
 }
 
+/** Start of the first member named `name` in the object at i (-1 if absent); stops at the first hit. */
+function memberValueStart(s: string, i: number, name: string): number {
+  i = skipWs(s, i);
+  if (s.charCodeAt(i) !== Ch.OpenBrace) throw new JsonScanError('Malformed JSON error');
+  i = skipWs(s, i + 1);
+  if (s.charCodeAt(i) === Ch.CloseBrace) return -1;
+  for (;;) {
+    if (s.charCodeAt(i) !== Ch.Quote) throw new JsonScanError('Malformed JSON error');
+    const ke = stringEnd(s, i);
+    const key = s.slice(i + 1, ke - 1);
+    i = skipWs(s, ke);
+    if (s.charCodeAt(i) !== Ch.Colon) throw new JsonScanError('Malformed JSON error');
+    i = skipWs(s, i + 1);
+    if (i >= s.length) throw new JsonScanError('Malformed JSON error');
+    if (key === name || (key.includes('\\') && decodeString(`"${key}"`, 0, key.length + 2) === name))
+      return i;
+    i = skipWs(s, skipValue(s, i));
+    const c = s.charCodeAt(i);
+    if (c === Ch.Comma) {
+      i = skipWs(s, i + 1);
+      continue;
+    }
+    if (c === Ch.CloseBrace) return -1;
+    throw new JsonScanError('Malformed JSON error');
+  }
+}
+
 /** Finds the value at a path of object keys / array indexes; returns [start, end, type] or undefined. */
 export function findPath(s: string, path: (string | number)[]): [number, number, JsonValueType] | undefined {
   let i = skipWs(s, 0);
@@ -169,14 +196,7 @@ export function findPath(s: string, path: (string | number)[]): [number, number,
       continue;
     }
     if (t !== 'object') return undefined;
-    let hit = -1;
-    eachMember(s, i, (key, start) => {
-      if (
-        hit < 0 &&
-        (key === step || (key.includes('\\') && decodeString(`"${key}"`, 0, key.length + 2) === step))
-      )
-        hit = start;
-    });
+    const hit = memberValueStart(s, i, step);
     if (hit < 0) return undefined;
     i = hit;
   }
