@@ -47,7 +47,11 @@ export function servicePipeline(options: SecurityLoggingOptions): ServicePipelin
   const tapped: TappedRecord[] = [];
   const [context, redaction, batch] = createSecurityLogProcessors(options);
   const provider = new LoggerProvider({
-    resource: resourceFromAttributes({ 'service.name': options.serviceName, ...(options.resource ?? {}) }),
+    resource: resourceFromAttributes({
+      'service.name': options.serviceName,
+      ...(options.serviceNamespace ? { 'service.namespace': options.serviceNamespace } : {}),
+      ...(options.resource ?? {}),
+    }),
     processors: [
       tap((record) => before.set(record, view(record))),
       context!,
