@@ -327,7 +327,7 @@ interface StageNode {
    * Children that are a single `label="value"` filter, indexed by label then value: one lookup
    * replaces evaluating each such filter (many rules differ only in such a filter).
    */
-  eqIndex: Map<string, Map<string, StageNode[]>> | undefined;
+  eqIndex: { name: string; byValue: Map<string, StageNode[]> }[] | undefined;
   /** The `label="value"` filter this node is, when it is one. */
   eq: { name: string; value: string } | undefined;
   /** Collectors whose pipeline ends at this node, with their entry index range in the stream. */
@@ -399,9 +399,10 @@ function visitNode(
   // Indexed children only read; counting them as several consumers keeps writers forking.
   if (node.eqIndex) consumers += 2;
   const exclusive = owned && consumers === 1;
-  if (node.eqIndex) {
-    for (const [name, byValue] of node.eqIndex) {
-      const matched = byValue.get(e.labels.get(name) ?? '');
+  const eqIndex = node.eqIndex;
+  if (eqIndex) {
+    for (let k = 0; k < eqIndex.length; k++) {
+      const matched = eqIndex[k]!.byValue.get(e.labels.get(eqIndex[k]!.name) ?? '');
       if (!matched) continue;
       for (const child of matched) if (i >= child.from && i < child.to) visitNode(child, e, i, false, stream);
     }
@@ -450,14 +451,15 @@ function finalize(node: StageNode): void {
   const all = [...node.children.values()];
   const eqKids = all.filter((c) => c.eq !== undefined);
   if (eqKids.length >= 4) {
-    node.eqIndex = new Map();
+    const index = new Map<string, Map<string, StageNode[]>>();
     for (const c of eqKids) {
-      let byValue = node.eqIndex.get(c.eq!.name);
-      if (!byValue) node.eqIndex.set(c.eq!.name, (byValue = new Map()));
+      let byValue = index.get(c.eq!.name);
+      if (!byValue) index.set(c.eq!.name, (byValue = new Map()));
       const list = byValue.get(c.eq!.value);
       if (list) list.push(c);
       else byValue.set(c.eq!.value, [c]);
     }
+    node.eqIndex = [...index].map(([name, byValue]) => ({ name, byValue }));
     node.childList = all.filter((c) => c.eq === undefined);
   } else node.childList = all;
   for (const child of all) finalize(child);
