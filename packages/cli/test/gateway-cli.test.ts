@@ -68,6 +68,14 @@ describe('logward gateway --config', () => {
 });
 
 describe('logward gateway (the binary)', () => {
+  it('is listed by logward --help and has its own --help', async () => {
+    expect((await runCli(['--help'])).stdout).toMatch(/^ {2}gateway +OTLP gateway/m);
+    const help = await runCli(['gateway', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('usage: logward gateway --forward <loki base url>');
+    expect(help.stdout).toContain('LOGWARD_GATEWAY_TOKEN');
+  });
+
   it('serves, requires the token, forwards with Loki credentials and tenant, exits 0 on SIGTERM', async () => {
     const loki = await startFakeLoki();
     const config = configFile(
