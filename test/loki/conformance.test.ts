@@ -119,11 +119,14 @@ describe.skipIf(!loki.available || files.length === 0)(
           test(title, async () => {
             const lokiAnswer = await askLoki(client, c, delta);
             const differences: string[] = [];
+            // Output built from entry times (`__timestamp__`, now) carries the replay shift, so such
+            // a case is checked engine-vs-Loki only (both see the same shifted data).
+            const timeDependent = delta !== 0n && /__timestamp__|\bnow\b/.test(c.query);
             if (c.expected !== undefined) {
               const expected = resultText(normalizeResult(c.expected, 0n));
               if (!('data' in lokiAnswer))
                 differences.push(`expected ${expected}\n  Loki   error: ${lokiAnswer.error}`);
-              else if (resultText(lokiAnswer.data) !== expected) {
+              else if (!timeDependent && resultText(lokiAnswer.data) !== expected) {
                 differences.push(`expected ${expected}\n  Loki     ${resultText(lokiAnswer.data)}`);
               }
             } else if ('data' in lokiAnswer) {
