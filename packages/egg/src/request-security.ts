@@ -26,6 +26,9 @@ export interface IncomingRequestInfo {
 
 const safeRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** Response statuses that have an automatic event. */
+const eventStatuses = new Set([400, 401, 403, 422, 429]);
+
 /** Request context objects whose request already has an application-reported security event. */
 const reportedFamilies = new WeakMap<object, Set<string>>();
 
@@ -101,6 +104,8 @@ export function createRequestSecurity(options: HttpSecurityOptions = {}) {
    */
   function finish(store: RequestContext | undefined, status: number, error?: unknown): void {
     if (!resolved.automaticEvents || !store) return;
+    // Most responses write nothing: decide that before copying the context.
+    if (!eventStatuses.has(status) && !(error !== undefined && status >= 500)) return;
     const reported = reportedFamilies.get(store) ?? new Set<string>();
     const snapshot: RequestContext = { ...store };
     runWithRequestContext(snapshot, () => automaticEvents(snapshot, status, error, reported));
