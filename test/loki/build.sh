@@ -37,10 +37,12 @@ mkdir -p "$WORK" "$OUT"
 
 # One build at a time per cache (parallel test runs, CI steps): a second caller waits for the first
 # and then finds the binaries.
-exec 9>"$CACHE_ROOT/loki/.build-$LOKI_VERSION.lock"
-if ! flock -n 9; then
-  log "another build of $LOKI_VERSION is running; waiting for it"
-  flock 9
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$CACHE_ROOT/loki/.build-$LOKI_VERSION.lock"
+  if ! flock -n 9; then
+    log "another build of $LOKI_VERSION is running; waiting for it"
+    flock 9
+  fi
 fi
 if [[ -x "$OUT/loki" && -x "$OUT/lokitool" ]]; then
   log "built by the other run: $OUT"
@@ -80,10 +82,12 @@ go_build() {
 }
 
 log "resolving github.com/grafana/loki/v3@$LOKI_VERSION through the module proxy"
-MODFILE=$(cd "$WORK" && GOFLAGS=-mod=mod go mod download -json "github.com/grafana/loki/v3@$LOKI_VERSION" \
-  | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')
+# go mod download -json reports its own failures in an "Error" field (and exits non-zero).
+DOWNLOAD=$(cd "$WORK" && GOFLAGS=-mod=mod go mod download -json "github.com/grafana/loki/v3@$LOKI_VERSION" 2>&1) || true
+MODFILE=$(printf '%s\n' "$DOWNLOAD" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')
 if [[ -z "$MODFILE" || ! -f "$MODFILE" ]]; then
-  log "error: could not download Loki's go.mod for $LOKI_VERSION"
+  log "error: could not download Loki's go.mod for $LOKI_VERSION (GOPROXY=$(go env GOPROXY)):"
+  printf '%s\n' "$DOWNLOAD" >&2
   exit 1
 fi
 GO_DIRECTIVE=$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$MODFILE" | head -1)
