@@ -124,7 +124,9 @@ async function round(url: string): Promise<Round> {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-const passThrough: RecordPipeline = { process: (request) => countLogRecords(request) };
+const passThrough: RecordPipeline = {
+  process: (request) => ({ records: countLogRecords(request), changed: new Set() }),
+};
 
 const sink = await startSink();
 const gateways: Record<string, Gateway> = {

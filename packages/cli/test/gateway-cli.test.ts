@@ -80,7 +80,7 @@ describe('logward gateway (the binary)', () => {
     const loki = await startFakeLoki();
     const config = configFile(
       'ok.yaml',
-      "redaction:\n  rules:\n    - id: order-token\n      pattern: 'ORD-[0-9]{6}'\n",
+      "redaction:\n  budgetMs: 2000\n  rules:\n    - id: order-token\n      pattern: 'ORD-[0-9]{6}'\n",
     );
     const child = spawn(
       process.execPath,

@@ -109,10 +109,12 @@ const root = require('otlp-transformer-0213/build/src/generated/root.js') as {
   opentelemetry: {
     proto: {
       collector: { logs: { v1: { ExportLogsServiceRequest: Message; ExportLogsServiceResponse: Message } } };
+      logs: { v1: { LogRecord: Message } };
     };
   };
 };
 export const RequestMessage = root.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+export const LogRecordMessage = root.opentelemetry.proto.logs.v1.LogRecord;
 export const ResponseMessage = root.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 
 export interface ForwardedRecord {

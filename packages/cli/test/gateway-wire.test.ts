@@ -16,6 +16,8 @@ import { forwardedRecords, startFakeLoki } from './gateway-fake-loki.ts';
 
 const fake = { awsKeyId: 'AKIAIOSFODNN7EXAMPLE', githubPat: `ghp_${'x1Y2'.repeat(9)}` };
 const token = 'test-only-gateway-token';
+// The redactor's per-record time budget is wall time: raised so a loaded test machine cannot trip it.
+const processing = { redaction: { budgetMs: 2000 } };
 
 const cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -26,7 +28,7 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
   it(`the real OTLPLogExporter (${protocol}) into the gateway: processed records reach Loki`, async () => {
     const loki = await startFakeLoki();
     cleanup.push(loki.close);
-    const gateway = await startGateway({ port: 0, token, forward: { lokiUrl: loki.url } });
+    const gateway = await startGateway({ port: 0, token, processing, forward: { lokiUrl: loki.url } });
     cleanup.push(gateway.close);
     const Exporter = protocol === 'http/protobuf' ? OTLPProtoLogExporter : OTLPJsonLogExporter;
     const exporter = new Exporter({
@@ -115,6 +117,7 @@ describe('TLS', () => {
     cleanup.push(loki.close);
     const gateway = await startGateway({
       port: 0,
+      processing,
       tls: pem,
       forward: { lokiUrl: loki.url, ca: pem.cert, maxRetries: 0 },
     });

@@ -1,6 +1,12 @@
 // The OTLP gateway of `logward gateway`, usable programmatically too.
 export { startGateway, type Gateway, type GatewayOptions, type GatewayStats } from './server.ts';
-export { createRecordPipeline, type GatewayProcessingConfig, type RecordPipeline } from './pipeline.ts';
+export {
+  createRecordPipeline,
+  type GatewayProcessingConfig,
+  type ProcessResult,
+  type RecordPipeline,
+} from './pipeline.ts';
+export { encodeReusingRecords, indexLogRecords } from './splice-encode.ts';
 export {
   loadGatewayConfig,
   parseGatewayConfig,

@@ -42,10 +42,12 @@ export interface LogRecordMessage {
 export interface ScopeLogsMessage {
   scope?: { name?: string | null } | null;
   logRecords?: LogRecordMessage[] | null;
+  schemaUrl?: string | null;
 }
 export interface ResourceLogsMessage {
   resource?: { attributes?: KeyValueMessage[] | null } | null;
   scopeLogs?: ScopeLogsMessage[] | null;
+  schemaUrl?: string | null;
 }
 export interface LogsRequestMessage {
   resourceLogs?: ResourceLogsMessage[] | null;
@@ -72,7 +74,15 @@ interface ProtoRoot {
           };
         };
       };
-      common: { v1: { AnyValue: MessageClass<AnyValueMessage>; KeyValue: MessageClass<KeyValueMessage> } };
+      common: {
+        v1: {
+          AnyValue: MessageClass<AnyValueMessage>;
+          KeyValue: MessageClass<KeyValueMessage>;
+          InstrumentationScope: MessageClass<NonNullable<ScopeLogsMessage['scope']>>;
+        };
+      };
+      resource: { v1: { Resource: MessageClass<NonNullable<ResourceLogsMessage['resource']>> } };
+      logs: { v1: { LogRecord: MessageClass<LogRecordMessage> } };
     };
   };
 }
@@ -82,8 +92,9 @@ const root = require('otlp-transformer-0213/build/src/generated/root.js') as Pro
 const logsV1 = root.opentelemetry.proto.collector.logs.v1;
 const RequestClass = logsV1.ExportLogsServiceRequest;
 const ResponseClass = logsV1.ExportLogsServiceResponse;
-export const AnyValue = root.opentelemetry.proto.common.v1.AnyValue;
-export const KeyValue = root.opentelemetry.proto.common.v1.KeyValue;
+const ScopeClass = root.opentelemetry.proto.common.v1.InstrumentationScope;
+const ResourceClass = root.opentelemetry.proto.resource.v1.Resource;
+const LogRecordClass = root.opentelemetry.proto.logs.v1.LogRecord;
 
 /** The two content types of OTLP/HTTP, exactly as Loki accepts them (no parameters). */
 export const protobufContentType = 'application/x-protobuf';
@@ -156,6 +167,18 @@ function arrayField(object: unknown, key: string): Array<Record<string, unknown>
 /** What the gateway forwards: always protobuf, the compact encoding Loki decodes fastest. */
 export function encodeLogsRequest(message: LogsRequestMessage): Uint8Array {
   return RequestClass.encode(message).finish();
+}
+
+export function encodeLogRecord(record: LogRecordMessage): Uint8Array {
+  return LogRecordClass.encode(record).finish();
+}
+
+export function encodeResource(resource: NonNullable<ResourceLogsMessage['resource']>): Uint8Array {
+  return ResourceClass.encode(resource).finish();
+}
+
+export function encodeScope(scope: NonNullable<ScopeLogsMessage['scope']>): Uint8Array {
+  return ScopeClass.encode(scope).finish();
 }
 
 export function countLogRecords(message: LogsRequestMessage): number {

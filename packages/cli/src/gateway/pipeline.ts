@@ -9,7 +9,7 @@ import {
   type RedactionLogRecordProcessor,
 } from '@logward/otel';
 import { keyValuesToMap } from './any-value.ts';
-import type { LogsRequestMessage } from './otlp-codec.ts';
+import type { LogRecordMessage, LogsRequestMessage } from './otlp-codec.ts';
 import { GatewayLogRecord } from './record-adapter.ts';
 import { checkEventSchema } from './schema-check.ts';
 
@@ -25,9 +25,16 @@ export interface GatewayProcessingConfig {
   };
 }
 
+export interface ProcessResult {
+  /** How many records the request had. */
+  records: number;
+  /** The records a processor changed (the others can be forwarded byte for byte). */
+  changed: Set<LogRecordMessage>;
+}
+
 export interface RecordPipeline {
-  /** Processes every record of the request in place; returns how many records it saw. */
-  process(request: LogsRequestMessage): number;
+  /** Processes every record of the request in place. */
+  process(request: LogsRequestMessage): ProcessResult;
 }
 
 /** Loki keeps 128 structured-metadata entries per line by default, the SDK's default limit too. */
@@ -44,7 +51,8 @@ export function createRecordPipeline(config: GatewayProcessingConfig = {}): Reco
   const redaction: RedactionLogRecordProcessor = createRedactionProcessor(config.redaction);
   return {
     process(request) {
-      let count = 0;
+      let records = 0;
+      const changed = new Set<LogRecordMessage>();
       for (const resourceLogs of request.resourceLogs ?? []) {
         const resourceAttributes = keyValuesToMap(resourceLogs.resource?.attributes);
         for (const scopeLogs of resourceLogs.scopeLogs ?? []) {
@@ -53,12 +61,12 @@ export function createRecordPipeline(config: GatewayProcessingConfig = {}): Reco
             context.onEmit(record);
             checkEventSchema(record);
             redaction.onEmit(record);
-            record.commit();
-            count++;
+            if (record.commit()) changed.add(message);
+            records++;
           }
         }
       }
-      return count;
+      return { records, changed };
     },
   };
 }

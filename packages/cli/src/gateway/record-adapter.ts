@@ -76,25 +76,45 @@ export class GatewayLogRecord implements WritableLogRecord {
     return this;
   }
 
-  /** Writes what the processors changed back into the message that will be encoded. */
-  commit(): void {
+  /**
+   * Writes what the processors changed back into the message that will be encoded. Returns false when
+   * nothing changed, so the record's original bytes can be forwarded as they came.
+   */
+  commit(): boolean {
     const message = this.message;
-    if (this.body !== this.originalBody) message.body = jsToAnyValue(this.body);
+    let changed = false;
+    if (this.body !== this.originalBody) {
+      message.body = jsToAnyValue(this.body);
+      changed = true;
+    }
+    const before = message.attributes ?? [];
     const list: KeyValueMessage[] = [];
     for (const key of Object.keys(this.attributes)) {
       const value = this.attributes[key];
       const original = this.originals.get(key);
-      list.push(original && original.value === value ? original.kv : { key, value: jsToAnyValue(value) });
+      const kv = original && original.value === value ? original.kv : { key, value: jsToAnyValue(value) };
+      if (kv !== before[list.length]) changed = true;
+      list.push(kv);
     }
-    message.attributes = list;
-    if (this.eventName !== (message.eventName || undefined)) message.eventName = this.eventName ?? '';
-    if (this.severityNumber !== (message.severityNumber || undefined))
+    if (list.length !== before.length) changed = true;
+    if (changed) message.attributes = list;
+    if (this.eventName !== (message.eventName || undefined)) {
+      message.eventName = this.eventName ?? '';
+      changed = true;
+    }
+    if (this.severityNumber !== (message.severityNumber || undefined)) {
       message.severityNumber = this.severityNumber ?? 0;
-    if (this.severityText !== (message.severityText || undefined))
+      changed = true;
+    }
+    if (this.severityText !== (message.severityText || undefined)) {
       message.severityText = this.severityText ?? '';
+      changed = true;
+    }
     if (this.droppedAttributesCount !== (message.droppedAttributesCount ?? 0)) {
       message.droppedAttributesCount = this.droppedAttributesCount;
+      changed = true;
     }
+    return changed;
   }
 }
 

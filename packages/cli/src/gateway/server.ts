@@ -9,9 +9,7 @@ import { promisify } from 'node:util';
 import { ForwardQueue } from './forward-queue.ts';
 import { LokiForwarder, type ForwarderOptions, type ForwardResult } from './forwarder.ts';
 import {
-  countLogRecords,
   decodeLogsRequest,
-  encodeLogsRequest,
   encodeLogsResponse,
   encodeStatus,
   encodingOf,
@@ -21,6 +19,7 @@ import {
   type OtlpEncoding,
 } from './otlp-codec.ts';
 import { createRecordPipeline, type GatewayProcessingConfig, type RecordPipeline } from './pipeline.ts';
+import { encodeReusingRecords, indexLogRecords } from './splice-encode.ts';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -204,13 +203,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       throw error;
     }
     stats.receivedRequests++;
-    const records = pipeline.process(message);
+    const { records, changed } = pipeline.process(message);
     stats.receivedRecords += records;
-    if (records === 0 && countLogRecords(message) === 0) {
+    if (records === 0) {
       respond(res, 200, encoding, encodeLogsResponse(encoding));
       return;
     }
-    const forwarded = encodeLogsRequest(message);
+    // Protobuf in: records no processor changed are forwarded as the bytes they came in.
+    const originals = encoding === 'protobuf' ? indexLogRecords(body) : undefined;
+    const forwarded = encodeReusingRecords(message, originals, changed);
     const result = await queue.run(() => forwarder.forward(forwarded));
     answerForward(res, encoding, result);
   }
