@@ -125,7 +125,7 @@ function jsonMembers(
         if (inner && inner.size < 10000) inner.set(key, name);
       }
       // Loki: `!ShouldExtract(key) || Extracted(key)` → skip; so the first of duplicated keys wins.
-      if (name !== '' && !lbs.wasExtracted(name) && (!hints || hints.shouldExtract(name))) {
+      if (name !== '' && (!hints || hints.shouldExtract(name)) && !lbs.wasExtracted(name)) {
         lbs.setParsed(name, c === 34 ? decodeString(s, start, end) : s.slice(start, end));
         if (hints?.allRequiredExtracted(lbs)) throw stopParsing;
       }
