@@ -7,7 +7,7 @@ import type { Style } from '../terminal.ts';
 import type { DemoResult } from './run-demo.ts';
 import { plantedSecrets } from './shop-traffic.ts';
 
-const clip = (text: string, width = 150) => (text.length > width ? `${text.slice(0, width - 1)}…` : text);
+const clip = (text: string, width = 240) => (text.length > width ? `${text.slice(0, width - 1)}…` : text);
 const asText = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
 export interface RedactionSummary {
@@ -72,23 +72,37 @@ export async function printDemo(
 
   section('What the code logged → what left the process (records the redaction processor changed)');
   const byKey = new Map(result.received.map((r) => [`${r.time}\u0000${r.line}`, r]));
-  let shown = 0;
+  let redacted = 0;
   let unmatched = 0;
+  const shownRuleSets = new Set<string>();
   for (const t of result.tapped) {
     if (!Number(t.exported.attributes['logward.redaction.count'] ?? 0)) continue;
+    redacted++;
     const wire = byKey.get(`${t.exported.time}\u0000${asText(t.exported.body)}`);
     if (!wire) {
       unmatched++;
       continue;
     }
-    if (shown++ >= 6) continue;
-    out(`  ${style.dim(`${t.service} ${t.logged.eventName ?? 'log line'}`)}`);
-    out(`    logged: ${clip(asText(t.logged.body))}`);
-    out(`    sent:   ${clip(wire.line)}`);
-    out(style.dim(`    rules:  ${String(wire.attributes['logward.redaction.rules'])}`));
+    // One example per distinct set of rules that fired, so each kind of redaction is shown once.
+    const rules = String(wire.attributes['logward.redaction.rules'] ?? '');
+    if (shownRuleSets.has(rules)) continue;
+    shownRuleSets.add(rules);
+    out(`  ${style.dim(`${t.service} ${t.logged.eventName ?? 'log line'} (rules: ${rules})`)}`);
+    if (asText(t.logged.body) !== wire.line) {
+      out(`    logged: ${clip(asText(t.logged.body))}`);
+      out(`    sent:   ${clip(wire.line)}`);
+    }
+    for (const [key, before] of Object.entries(t.logged.attributes)) {
+      const after = wire.attributes[key];
+      if (after !== undefined && asText(before) !== after) {
+        out(`    logged ${key}: ${clip(asText(before), 100)}`);
+        out(`    sent   ${key}: ${clip(after, 100)}`);
+      }
+    }
   }
-  if (shown > 6) out(style.dim(`  ... and ${shown - 6} more redacted record(s)`));
-  if (!shown) out('  (no record needed redaction)');
+  if (redacted > shownRuleSets.size)
+    out(style.dim(`  (${redacted} redacted records in all; one example per kind above)`));
+  if (!redacted) out('  (no record needed redaction)');
   if (unmatched) out(style.red(`  ${unmatched} redacted record(s) were not found on the wire`));
 
   section('Redaction summary');
