@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { lokiAuthorization, parseListen } from '../src/commands/gateway.ts';
 import { parseGatewayConfig } from '../src/gateway/index.ts';
 import { forwardedRecords, startFakeLoki } from './gateway-fake-loki.ts';
 import { cliDir, runCli } from './run-cli.ts';
@@ -64,6 +65,24 @@ describe('logward gateway --config', () => {
     const usage = await runCli(['gateway']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/--forward <loki base url> is required/);
+  });
+});
+
+describe('logward gateway options', () => {
+  it('parses --listen forms and rejects others', () => {
+    expect(parseListen('127.0.0.1:4318')).toEqual({ host: '127.0.0.1', port: 4318 });
+    expect(parseListen(':4318')).toEqual({ host: '0.0.0.0', port: 4318 });
+    expect(parseListen('[::1]:4318')).toEqual({ host: '::1', port: 4318 });
+    expect(() => parseListen('4318')).toThrow(/--listen must be host:port/);
+    expect(() => parseListen('h:99999')).toThrow(/--listen must be host:port/);
+  });
+
+  it('takes Loki credentials from the environment: basic or bearer, never both', () => {
+    expect(lokiAuthorization({})).toBeUndefined();
+    expect(lokiAuthorization({ LOKI_USERNAME: 'u', LOKI_PASSWORD: 'p' })).toBe('Basic dTpw');
+    expect(lokiAuthorization({ LOKI_BEARER_TOKEN: 't' })).toBe('Bearer t');
+    expect(() => lokiAuthorization({ LOKI_USERNAME: 'u' })).toThrow(/must be set together/);
+    expect(() => lokiAuthorization({ LOKI_BEARER_TOKEN: 't', LOKI_USERNAME: 'u' })).toThrow(/not both/);
   });
 });
 
