@@ -80,7 +80,7 @@ describe('logward scan', () => {
     const { report } = await scanJson(['logs/otlp.json']);
     const alert = report.alerts.find((a) => a.alertname === 'DemoAuthnFailBurst')!;
     expect(alert.labels).toMatchObject({ service_name: 'shop', user_id: 'carol' });
-    expect(alert.count).toBe(3);
+    expect(alert.count).toBe(5); // every step whose 5m window holds the three failures
     expect(alert.samples.map((s) => s.line)).toEqual(['login failed', 'login failed', 'login failed']);
   });
 
@@ -119,6 +119,31 @@ describe('logward scan', () => {
       const quiet = await runCli(['scan', '--packs-dir', 'packs', file]);
       expect(quiet.stdout).toContain('no alerts');
       expect(quiet.code).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('jumps over stretches without data instead of evaluating every minute of them', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'logward-scan-'));
+    try {
+      const file = path.join(dir, 'years.logfmt');
+      await writeFile(
+        file,
+        [
+          'ts=2020-03-01T10:00:00Z app=demo user=erin status=denied msg="request denied"',
+          'ts=2026-01-01T00:00:06Z app=demo user=bob status=denied msg="request denied"',
+        ].join('\n') + '\n',
+      );
+      const { report } = await scanJson([file]);
+      const range = (report as unknown as { range: { evaluations: number } }).range;
+      // Two bursts six years apart: a few dozen steps around each, not three million.
+      expect(range.evaluations).toBeLessThan(100);
+      const denied = report.alerts.filter((a) => a.alertname === 'DemoProxyDenied');
+      expect(denied.map((a) => [a.labels.user, a.firstSeen, a.count])).toEqual([
+        ['erin', '2020-03-01T10:00:00.000Z', 8], // 5m window + keep_firing_for 3m
+        ['bob', '2026-01-01T00:01:00.000Z', 8],
+      ]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

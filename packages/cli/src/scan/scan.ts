@@ -340,13 +340,20 @@ export async function scanFiles(
       }
     }
   }
-  // From the first step that sees data to the step after the last entry plus the longest `for`,
-  // so conditions true at the end of the files still get to fire.
+  // From the first step that sees data to the end of the last rule window that sees data.
   const intervalMs = 60_000;
   const maxForMs = Math.max(0, ...groups.flatMap((g) => g.rules.map((r) => r.forMs)));
   const dataEndMs = Math.ceil(Number(maxNs / nsPerMs) / intervalMs) * intervalMs;
   const startMs = Math.ceil(Number(minNs / nsPerMs) / intervalMs) * intervalMs;
-  const endMs = dataEndMs + maxForMs;
+  // How far back any rule can see: range + for + keep_firing_for + offset (+ one step).
+  const lookbackMs =
+    Math.max(0, ...[...rangesByRule.values()].flat()) +
+    maxForMs +
+    Math.max(0, ...groups.flatMap((g) => g.rules.map((r) => r.keepFiringForMs + g.queryOffsetMs))) +
+    intervalMs;
+  // Run on after the last entry until every rule's window has passed it, so a burst at the end of
+  // the files is treated like one in the middle; idle stretches are skipped (below).
+  const endMs = dataEndMs + lookbackMs;
   // Absence after the files end is not evidence of anything: absent_over_time alerts that would
   // only start firing then are left out.
   const absenceRules = new Set(
@@ -400,13 +407,33 @@ export async function scanFiles(
       }
     },
   });
-  for (let t = startMs; t <= endMs; t += intervalMs) {
+  const entryTimes = [
+    ...new Set(inputStreams.flatMap((st) => st.entries.map((e) => Number((e.time as bigint) / nsPerMs)))),
+  ].sort((a, b) => a - b);
+  // Stretches where no rule's window holds any entry and no alert is active cannot change
+  // anything: jump over them (files days apart stay cheap).
+  let nextEntry = 0; // index of the first entry time > the current step
+  let lastStep = startMs;
+  for (let t = startMs; t <= endMs;) {
     ruler.advanceTo(new Date(t));
     evaluations++;
+    lastStep = t;
     options.progress?.update(t - startMs, endMs - startMs, `replaying rules at ${isoOf(t)}`);
+    while (nextEntry < entryTimes.length && entryTimes[nextEntry]! <= t) nextEntry++;
+    let next = t + intervalMs;
+    const previousEntry = nextEntry > 0 ? entryTimes[nextEntry - 1]! : -Infinity;
+    if (next - previousEntry > lookbackMs && ruler.activeAlerts().length === 0) {
+      if (nextEntry >= entryTimes.length) break; // nothing left that could fire
+      const aligned = startMs + Math.ceil((entryTimes[nextEntry]! - startMs) / intervalMs) * intervalMs;
+      if (aligned > next) {
+        ruler.skipTo(new Date(aligned));
+        next = aligned;
+      }
+    }
+    t = next;
   }
   options.progress?.finish();
-  report.range = { start: isoOf(startMs), end: isoOf(startMs + (evaluations - 1) * intervalMs), evaluations };
+  report.range = { start: isoOf(startMs), end: isoOf(lastStep), evaluations };
   report.ruleErrors = [...ruleErrors.values()];
 
   const sampleCount = options.samples ?? 3;

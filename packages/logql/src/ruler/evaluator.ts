@@ -68,6 +68,11 @@ export interface RulerOptions {
 export interface Ruler {
   /** Evaluates every group at each of its evaluation times <= time that has not run yet. */
   advanceTo(time: Date): void;
+  /**
+   * Moves every group's next evaluation to its first slot >= time without evaluating the slots in
+   * between (for idle stretches with no data in any rule's window; alerts keep their state).
+   */
+  skipTo(time: Date): void;
   /** Pending and firing alerts, as of the last evaluation of their group. */
   activeAlerts(): Alert[];
   /** Firing alerts, optionally of one alert name. */
@@ -270,6 +275,12 @@ export function createRuler(groups: LoadedRuleGroup[], options: RulerOptions): R
           evaluateGroup(state, new Date(state.nextMs));
           state.nextMs += state.intervalMs;
         }
+      }
+    },
+    skipTo(time) {
+      for (const state of states) {
+        const gap = time.getTime() - state.nextMs;
+        if (gap > 0) state.nextMs += Math.ceil(gap / state.intervalMs) * state.intervalMs;
       }
     },
     activeAlerts,
