@@ -178,7 +178,8 @@ describe('errors', () => {
   });
 });
 
-describe('batched evaluation', () => {
+// Heavier comparisons: generous timeout, the suite shares a loaded machine (no timing assertion).
+describe('batched evaluation', { timeout: 120_000 }, () => {
   const gen = generateAuditStreams(3000, Date.parse('2026-11-23T10:05:00Z'), 8 * 60 * 1000, 7);
   const rules = [
     ...auditRules(),
