@@ -59,8 +59,10 @@ BUILD_LOG="$WORK/build.log"
 # (a cold build compiles ~1,900 packages and takes ~10 minutes on 2 cores).
 heartbeat() {
   local what=$1
+  local n
   while sleep 30; do
-    log "$what: $(grep -vc '^#' "$BUILD_LOG" 2>/dev/null || echo 0) packages compiled, $(( $(date +%s) - start ))s elapsed"
+    n=$(grep -vc '^#' "$BUILD_LOG" 2>/dev/null) || true
+    log "$what: ${n:-0} packages compiled, $(( $(date +%s) - start ))s elapsed"
   done
 }
 
