@@ -1,19 +1,19 @@
 import { test, expect } from './fixtures';
 
-test('should be possible to save app configuration', async ({ appConfigPage, page }) => {
-  const saveButton = page.getByRole('button', { name: /Save API settings/i });
+// Needs a Grafana with this plugin and the provisioned Loki data source (provisioning/), see README.md.
+test('saves the Loki data source and ruler namespace through the plugin settings API', async ({
+  appConfigPage,
+  page,
+  readProvisionedDataSource,
+}) => {
+  const loki = await readProvisionedDataSource({ fileName: 'default.yaml' });
+  await page.getByRole('combobox').click();
+  await page.getByText(loki.name, { exact: true }).click();
+  const namespace = page.getByTestId('data-testid ac-namespace');
+  await namespace.clear();
+  await namespace.fill('logward-e2e');
 
-  // reset the configured secret
-  await page.getByRole('button', { name: /reset/i }).click();
-
-  // enter some valid values
-  await page.getByRole('textbox', { name: 'API Key' }).fill('secret-api-key');
-  await page.getByRole('textbox', { name: 'API Url' }).clear();
-  await page.getByRole('textbox', { name: 'API Url' }).fill('http://www.my-awsome-grafana-app.com/api');
-
-  // listen for the server response on the saved form
   const saveResponse = appConfigPage.waitForSettingsResponse();
-
-  await saveButton.click();
+  await page.getByRole('button', { name: /Save settings/i }).click();
   await expect(saveResponse).toBeOK();
 });

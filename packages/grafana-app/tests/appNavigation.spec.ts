@@ -1,33 +1,28 @@
 import { test, expect } from './fixtures';
 import { ROUTES } from '../src/constants';
+import pluginJson from '../src/plugin.json';
 
-test.describe('navigating app', () => {
-  test('page Hello World should render successfully', async ({ gotoPage, page }) => {
-    await gotoPage(`/${ROUTES.HelloWorld}`);
-    await expect(page.getByText('Hello world panel')).toBeVisible();
+test.describe('navigating the app', () => {
+  test('the security overview shows alert counts and source health', async ({ gotoPage, page }) => {
+    await gotoPage(`/${ROUTES.Overview}`);
+    await expect(page.getByRole('heading', { name: 'Alerts by pack and severity' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Source health' })).toBeVisible();
+    await expect(page.getByTestId('source-health-k3s-audit')).toBeVisible();
   });
 
-  test('page With Tabs should render successfully', async ({ gotoPage, page }) => {
-    await gotoPage(`/${ROUTES.WithTabs}`);
-    await expect(page.getByText('This scene showcases a basic tabs functionality.')).toBeVisible();
+  test('the rule packs page lists every bundled pack', async ({ gotoPage, page }) => {
+    await gotoPage(`/${ROUTES.RulePacks}`);
+    for (const pack of ['app', 'k3s', 'kata', 'kcp']) {
+      await expect(page.getByTestId(`pack-${pack}`)).toBeVisible();
+    }
   });
 
-  test('page Home should support an id parameter', async ({ gotoPage, page }) => {
-    await gotoPage(`/${ROUTES.Home}`);
-    await expect(
-      page.getByText(
-        'This scene showcases a basic scene functionality, including query runner, variable and a custom scene object.'
-      )
-    ).toBeVisible();
-  });
-
-  test('page With Drilldown should render sucessfully', async ({ gotoPage, page }) => {
-    // wait for page to successfully render
-    await gotoPage(`/${ROUTES.WithDrilldown}`);
-    await expect(
-      page.getByText(
-        'This scene showcases a basic drilldown functionality. Interact with room to see room details scene.'
-      )
-    ).toBeVisible();
+  test('every bundled dashboard is reachable from the navigation', async ({ page }) => {
+    const dashboards = pluginJson.includes.filter((i) => i.type === 'dashboard');
+    for (const d of dashboards) {
+      await page.goto(`/d/${d.uid}`);
+      await expect(page).toHaveURL(new RegExp(`/d/${d.uid}`));
+      await expect(page.getByText(d.name).first()).toBeVisible();
+    }
   });
 });
