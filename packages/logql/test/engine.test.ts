@@ -72,6 +72,9 @@ describe('parseQuery', () => {
       ],
       ['count_over_time({app="x"} |~ "(?U)a+" [1m])', /ungreedy/],
       ['count_over_time({app="x"} | addr = ip("::1") [1m])', /IPv6/],
+      ['approx_topk(2, sum by (a) (count_over_time({app="x"}[1m])))', /approx_topk/],
+      ['count_over_time({app="x"} | json | unwrap v [5m] offset 1m)', /offset after an unwrap/],
+      ['count_over_time({app="x"} | logfmt | a="1" b="2" [1m])', /space-separated label filters/],
     ];
     for (const [q, re] of cases) {
       let err: unknown;
