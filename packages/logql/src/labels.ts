@@ -143,6 +143,16 @@ export class LabelsBuilder {
     this.parsed.set(name, value);
   }
 
+  /**
+   * Removes parsed labels that were set (by a parse being redone) as if never set: unlike
+   * del(), they do not count as extracted. The names were not extracted before.
+   */
+  unsetParsed(names: string[]): void {
+    if (names.length === 0) return;
+    this.own();
+    for (const n of names) this.parsed?.delete(n);
+  }
+
   /** Loki's Extracted(key): a parser does not overwrite a label an earlier parse already set on this line. */
   wasExtracted(name: string): boolean {
     return (

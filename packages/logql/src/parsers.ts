@@ -61,12 +61,111 @@ export function parseJsonLine(line: string, lbs: LabelsBuilder): void {
   // Final label names depend only on the key path and the stream labels when the entry has
   // no structured metadata, so they are cached per stream and per object prefix.
   const names = lbs.hasAnyMeta() ? undefined : namesFor(lbs.base);
+  // Fast path: one pass over the line. It extracts exactly what the validating walk extracts
+  // when the JSON is well formed; on any syntax error its labels are undone and the validating
+  // walk (jsonparser's order of checks, which decides what an erroring line carries) runs.
+  const fast: FastWalk = { set: [], open: [] };
+  try {
+    fastMembers(line, 0, '', names, lbs, hints, fast);
+    return;
+  } catch (err) {
+    if (err === stopParsing) {
+      // Stopped early inside nested objects: the validating walk would have checked their extent first.
+      try {
+        for (const start of fast.open) skipValue(line, start);
+        return;
+      } catch (e) {
+        if (!(e instanceof JsonScanError)) throw e;
+      }
+    } else if (!(err instanceof JsonScanError)) throw err;
+  }
+  lbs.unsetParsed(fast.set);
   try {
     jsonMembers(line, 0, '', names, lbs, hints);
   } catch (err) {
     if (err === stopParsing) return;
     if (err instanceof JsonScanError) addErrLabel(lbs, ERR_JSON, err.message);
     else throw err;
+  }
+}
+
+interface FastWalk {
+  /** Labels set by the fast pass (undone if the line turns out malformed). */
+  set: string[];
+  /** Start offsets of the nested objects being walked. */
+  open: number[];
+}
+
+/** The fast pass: like jsonMembers, but nested objects are walked once (their end is where the walk stops). */
+function fastMembers(
+  s: string,
+  i: number,
+  prefix: string,
+  names: Map<string, Map<string, string>> | undefined,
+  lbs: LabelsBuilder,
+  hints: ParserHints | undefined,
+  fast: FastWalk,
+): number {
+  let inner = names?.get(prefix);
+  if (names && !inner && names.size < 1000) names.set(prefix, (inner = new Map()));
+  i = skipWs(s, i);
+  if (s.charCodeAt(i) !== 123) throw new JsonScanError('Malformed JSON error');
+  i = skipWs(s, i + 1);
+  if (s.charCodeAt(i) === 125) return i + 1;
+  for (;;) {
+    if (s.charCodeAt(i) !== 34) throw new JsonScanError('Malformed JSON error');
+    const ke = stringEnd(s, i);
+    const key = s.slice(i + 1, ke - 1);
+    i = skipWs(s, ke);
+    if (s.charCodeAt(i) !== 58) throw new JsonScanError('Malformed JSON error');
+    i = skipWs(s, i + 1);
+    if (i >= s.length) throw new JsonScanError('Malformed JSON error');
+    const start = i;
+    const c = s.charCodeAt(i);
+    let end: number;
+    if (c === 123) {
+      let np = inner?.get(OBJECT_PREFIX + key);
+      if (np === undefined) {
+        const part = sanitizedPart(key);
+        if (prefix === '') np = part !== '' && /^[0-9]/.test(part) ? '_' + part : part;
+        else np = part === '' ? prefix : prefix + '_' + part;
+        if (inner && inner.size < 10000) inner.set(OBJECT_PREFIX + key, np);
+      }
+      if (!hints || hints.shouldExtractPrefix(np)) {
+        fast.open.push(start);
+        end = fastMembers(s, start, np, names, lbs, hints, fast);
+        fast.open.pop();
+      } else end = skipValue(s, start);
+    } else {
+      end = skipValue(s, start);
+      if (c !== 91 && c !== 110) {
+        let name = inner?.get(key);
+        if (name === undefined) {
+          if (prefix === '') {
+            name = sanitizeLabelKey(key, true);
+            if (name !== '') name = lbs.parserKey(name);
+          } else {
+            const part = sanitizedPart(key);
+            name = part === '' ? prefix : prefix + '_' + part;
+            if (lbs.baseHas(name) || lbs.hasMeta(name)) name = name + '_extracted';
+          }
+          if (inner && inner.size < 10000) inner.set(key, name);
+        }
+        if (name !== '' && (!hints || hints.shouldExtract(name)) && !lbs.wasExtracted(name)) {
+          lbs.setParsed(name, c === 34 ? decodeString(s, start, end) : s.slice(start, end));
+          fast.set.push(name);
+          if (hints?.allRequiredExtracted(lbs)) throw stopParsing;
+        }
+      }
+    }
+    i = skipWs(s, end);
+    const d = s.charCodeAt(i);
+    if (d === 44) {
+      i = skipWs(s, i + 1);
+      continue;
+    }
+    if (d === 125) return i + 1;
+    throw new JsonScanError('Malformed JSON error');
   }
 }
 
