@@ -132,6 +132,18 @@ describe('generated dashboards', () => {
   });
 });
 
+describe('substituteVariables', () => {
+  it('replaces interval variables, $var, ${var} and ${var:format}, and refuses unknown variables', () => {
+    expect(
+      substituteVariables('sum(count_over_time({job="kata"} | host=~"$node" [$__auto]))', { node: '.*' }),
+    ).toBe('sum(count_over_time({job="kata"} | host=~".*" [5m]))');
+    expect(substituteVariables('{a=~"${x}", b=~"${x:regex}"} [$__range]', { x: 'v' })).toBe(
+      '{a=~"v", b=~"v"} [5m]',
+    );
+    expect(() => substituteVariables('{a=~"$nope"}', {})).toThrow('unknown variable $nope');
+  });
+});
+
 describe('panel queries', () => {
   it('are many and each names its source by the pack manifest selector', async () => {
     expect(queries.length).toBeGreaterThan(60);
@@ -186,6 +198,26 @@ describe('panel queries', () => {
       const findings = await lintRuleFiles([file], { packFor: async () => allSources });
       const lines = (await readFile(file, 'utf8')).split('\n');
       expect(findings.map((f) => `${f.code}: ${f.message}\n  ${lines[f.line - 1]?.trim()}`)).toEqual([]);
+
+      // The same check does flag a query that breaks the hygiene rules (no equality matcher, not a pack
+      // source selector, parser before any filter).
+      await writeFile(
+        file,
+        stringify({
+          groups: [
+            {
+              name: 'bad',
+              rules: [{ record: 'bad:q', expr: 'sum(count_over_time({host=~".+"} | json [5m]))' }],
+            },
+          ],
+        }),
+      );
+      const bad = await lintRuleFiles([file], { packFor: async () => allSources });
+      expect(bad.map((f) => f.code).sort()).toEqual([
+        'line-filter-first',
+        'selector-equality',
+        'selector-not-a-source',
+      ]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -202,6 +234,16 @@ describe('panel queries over the packs fixture logs', () => {
     const packsWithFixtures = new Set(corpus.files.map((f) => path.relative(packsDir, f).split(path.sep)[0]));
     for (const pack of ['app', 'k3s', 'kata', 'kcp']) expect(packsWithFixtures).toContain(pack);
     expect(corpus.tests).toBeGreaterThan(50);
+  });
+
+  it('would catch a panel that is empty on the fixtures', () => {
+    const typo = '{service_name=~".+"} | otel_event_name="authn_login_fial"';
+    const result = rangeQuery(`sum(count_over_time(${typo} [5m]))`, corpus.streams, {
+      start: corpus.start,
+      end: corpus.end,
+      step: '5m',
+    });
+    expect(result.result).toEqual([]);
   });
 
   it('return data for every panel and annotation', () => {
