@@ -32,7 +32,6 @@ describe.skipIf(!hasScript)('terminal output', () => {
   it('draws a progress bar and colors on a terminal', () => {
     const out = onTerminal(scan, { NO_COLOR: undefined });
     expect(out).toMatch(/\r\[#+\] 100% reading logs\/proxy\.logfmt\u001b\[K/);
-    expect(out).toMatch(/replaying rules at 2026-01-01T00:0/); // cut to the terminal width
     expect(out).toContain('\u001b[1mALERT'); // bold header
   });
 
