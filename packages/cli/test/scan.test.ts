@@ -1,8 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.ts';
+import { fixtures, runCli } from './run-cli.ts';
 
 interface Report {
   files: {
@@ -144,6 +145,23 @@ describe('logward scan', () => {
         ['erin', '2020-03-01T10:00:00.000Z', 8], // 5m window + keep_firing_for 3m
         ['bob', '2026-01-01T00:01:00.000Z', 8],
       ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads gzipped logs (rotated files) like plain ones', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'logward-scan-'));
+    try {
+      const file = path.join(dir, 'audit.ndjson.1.gz');
+      await writeFile(file, gzipSync(await readFile(path.join(fixtures, 'logs/audit.ndjson'))));
+      const { report } = await scanJson([file]);
+      expect(report.files[0]).toMatchObject({
+        format: 'ndjson',
+        records: 5,
+        malformed: [{ lineNo: 4, message: 'not valid JSON' }],
+      });
+      expect(report.alerts.map((a) => a.alertname)).toEqual(['DemoLoginFailures']);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

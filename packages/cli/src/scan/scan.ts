@@ -1,6 +1,7 @@
 // `logward scan`: local log files → the streams the packs' collection kits would have sent to Loki
 // → the ruler replayed over the files' time range → the alerts that would have fired.
 import { readFile, stat } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import {
   createStreamsRuler,
   loadRuleGroups,
@@ -240,7 +241,9 @@ export async function scanFiles(
     try {
       const info = await stat(file);
       if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-      text = await readFile(file, 'utf8');
+      const bytes = await readFile(file);
+      // Rotated logs are often gzipped (audit.log.1.gz): read them as they are.
+      text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
       year = info.mtime.getUTCFullYear();
       mtimeNs = BigInt(info.mtime.getTime()) * nsPerMs;
     } catch (error) {
