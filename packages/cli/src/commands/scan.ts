@@ -25,7 +25,7 @@ gets the labels that source's selector expects (OTLP records get Loki's OTLP lab
   --format text|json     output format (default text)
 
 Malformed lines are counted and reported with file:line; the scan goes on.
-Directories are scanned recursively.
+Directories are scanned recursively; gzipped files are read as they are.
 Exit codes: 0 no alert fired, 1 alerts found, 2 usage error, 3 a file could not be read.`;
 
 export async function run(args: string[]): Promise<number> {
