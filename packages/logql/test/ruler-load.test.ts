@@ -93,6 +93,12 @@ describe('rule files', () => {
       'g.yaml',
     );
     expect(group!.queryOffsetMs).toBe(60_000);
+    expect(
+      loadRuleGroups(
+        'groups:\n  - name: z\n    rules:\n      - alert: Z\n        expr: vector(1)\n        for: 0\n',
+        'z.yaml',
+      )[0]!.rules[0]!.forMs,
+    ).toBe(0);
     expect(group!.rules[0]!.labels).toEqual({ team: 'platform', severity: 'critical' });
   });
 

@@ -22,17 +22,21 @@ import { readText } from '../files.ts';
 import { formatLabelSet, parseLabelSet } from '../label-set.ts';
 import type { Style } from '../terminal.ts';
 
-const duration = z.string().refine(
-  (text) => {
-    try {
-      parsePromDuration(text);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'not a valid duration (expected e.g. 30s, 5m, 1h30m)' },
-);
+// A bare YAML number (`at: 0`) is read as Prometheus reads it: the text "0".
+const duration = z
+  .union([z.string(), z.number()])
+  .transform(String)
+  .refine(
+    (text) => {
+      try {
+        parsePromDuration(text);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'not a valid duration (expected e.g. 30s, 5m, 1h30m)' },
+  );
 const stringish = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 const stringMap = z.record(z.string(), stringish);
 const labelSet = z.union([z.string(), stringMap]);

@@ -65,17 +65,21 @@ export class RuleFileError extends Error {
   }
 }
 
-const durationText = z.string().refine(
-  (text) => {
-    try {
-      parsePromDuration(text);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'not a valid duration (expected e.g. 30s, 5m, 1h30m)' },
-);
+// go-yaml hands a bare `0` to model.Duration as the string "0"; accept YAML numbers the same way.
+const durationText = z
+  .union([z.string(), z.number()])
+  .transform(String)
+  .refine(
+    (text) => {
+      try {
+        parsePromDuration(text);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'not a valid duration (expected e.g. 30s, 5m, 1h30m)' },
+  );
 // go-yaml turns any scalar into a Go string; follow it for label and annotation values.
 const stringish = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 const stringMap = z.record(z.string(), stringish).nullish();
