@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import pluginJson from './plugin.json';
 import { bundledPacks } from './generated/packs';
+import { ROUTES } from './constants';
 
 const appDir = path.resolve(__dirname, '..');
 
@@ -38,5 +39,13 @@ describe('bundled rule packs and dashboards', () => {
         expect.objectContaining({ type: 'page', path: `d/${uid}`, addToNav: true })
       );
     }
+  });
+});
+
+describe('plugin.json pages', () => {
+  it('route the scenes pages the app defines, with the overview as the default page', () => {
+    const pages = pluginJson.includes.filter((i) => i.type === 'page' && i.path.startsWith('/a/'));
+    expect(pages.map((p) => p.path)).toEqual(Object.values(ROUTES).map((r) => `/a/%PLUGIN_ID%/${r}`));
+    expect(pages.find((p) => 'defaultNav' in p && p.defaultNav)?.path).toBe(`/a/%PLUGIN_ID%/${ROUTES.Overview}`);
   });
 });
