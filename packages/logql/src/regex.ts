@@ -66,7 +66,7 @@ function translate(src: string): { body: string; flags: string } {
         throw new LogQLSyntaxError(`invalid regex ${JSON.stringify(src)}: trailing backslash`, 1, 1);
       if (n >= '1' && n <= '9')
         throw new LogQLSyntaxError(
-          `invalid regex ${JSON.stringify(src)}: backreferences (\\${n}) are not supported by RE2`,
+          `error parsing regexp: invalid escape sequence: \\${n} in ${JSON.stringify(src)} (backreferences are not supported by RE2)`,
           1,
           1,
         );
@@ -156,7 +156,7 @@ function translate(src: string): { body: string; flags: string } {
       if (rest.startsWith('<') || rest.startsWith(':')) {
         if (rest.startsWith('<=') || rest.startsWith('<!'))
           throw new LogQLSyntaxError(
-            `invalid regex ${JSON.stringify(src)}: lookbehind is not supported by RE2`,
+            `error parsing regexp: invalid or unsupported Perl syntax: ${JSON.stringify(src)} (lookbehind is not supported by RE2)`,
             1,
             1,
           );
@@ -166,7 +166,7 @@ function translate(src: string): { body: string; flags: string } {
       }
       if (rest.startsWith('=') || rest.startsWith('!'))
         throw new LogQLSyntaxError(
-          `invalid regex ${JSON.stringify(src)}: lookahead is not supported by RE2`,
+          `error parsing regexp: invalid or unsupported Perl syntax: ${JSON.stringify(src)} (lookahead is not supported by RE2)`,
           1,
           1,
         );
