@@ -50,7 +50,9 @@ const env = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` };
 const probe = spawnSync(join(bin, 'node'), ['-p', 'process.versions.node'], { encoding: 'utf8' });
 const [major, minor] = (probe.stdout ?? '').trim().split('.').map(Number);
 if (!(major > 22 || (major === 22 && minor >= 15))) {
-  console.error(`logward: the project's Node is ${probe.stdout?.trim() || 'missing'}; it needs >= 22.15 (reinstall with: rm -rf node_modules)`);
+  console.error(
+    `logward: the project's Node is ${probe.stdout?.trim() || 'missing'}; it needs >= 22.15 (reinstall with: rm -rf node_modules)`,
+  );
   process.exit(1);
 }
 
