@@ -1,4 +1,13 @@
 // Loki ruler semantics over the embedded engine: rule files, alert state machine, templates.
+//
+//   const groups = loadRuleGroups(readFileSync('rules.yaml', 'utf8'), 'rules.yaml'); // RuleFileError: file:line:col
+//   const ruler = createStreamsRuler(groups, streams, { start, defaultIntervalMs: 60_000 });
+//   ruler.advanceTo(new Date(start.getTime() + 5 * 60_000));  // every group at start + k*interval
+//   ruler.firingAlerts('K3sPodExec');                          // labels, annotations, activeAt, firedAt
+//
+// parseRuleFile collects every problem instead of throwing (for lint); createRuler takes any
+// instant-query function (a real Loki, or another engine); applySelectorOverrides renders a pack
+// for an installation's labels; serializeRuleGroup gives the body of the ruler API's POST.
 export { parsePromDuration, formatPromDuration } from './duration.ts';
 export { formatFloatG as formatGoFloat, sprintf as goSprintf } from './go-format.ts';
 export {
