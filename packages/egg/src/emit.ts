@@ -1,9 +1,8 @@
 // Writes security events and plain log lines as OTel log records through the global LoggerProvider
 // (the one startSecurityLogging registers), so the context and redaction processors see them.
 import { logs, type Logger } from '@opentelemetry/api-logs';
-import { emitSecurityEvent, type SecurityEventFields } from '@logward/otel';
+import { emitSecurityEvent, uniqueTimestamp, type SecurityEventFields } from '@logward/otel';
 import type { ExplicitLevel, SecurityEventName } from '@logward/schema';
-import { uniqueTimestamp } from './unique-time.ts';
 
 export type EventAttributes = Record<string, string | number | boolean | string[]>;
 
@@ -28,8 +27,6 @@ export function emitEvent(
   const fields = {
     ...attributes,
     message,
-    // An OTel HrTime; emitSecurityEvent passes `timestamp` through to LogRecord.timestamp.
-    timestamp: uniqueTimestamp() as unknown as number,
     ...(level !== undefined ? { level } : {}),
   } as SecurityEventFields<typeof name>;
   emitSecurityEvent(logger() as Parameters<typeof emitSecurityEvent>[0], name, fields);

@@ -3,7 +3,7 @@
 // and redaction processors see framework lines too. The files egg-logger writes stay as they are.
 import { format } from 'node:util';
 import { logs, type Logger } from '@opentelemetry/api-logs';
-import { uniqueTimestamp } from './unique-time.ts';
+import { uniqueTimestamp } from '@logward/otel';
 
 const severityByEggLevel: Record<string, [number, string]> = {
   DEBUG: [5, 'DEBUG'],

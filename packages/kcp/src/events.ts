@@ -3,7 +3,6 @@
 import type { Logger, LoggerProvider } from '@opentelemetry/api-logs';
 import { logs } from '@opentelemetry/api-logs';
 import { emitSecurityEvent, type SecurityEventFields } from '@logward/otel';
-import { uniqueTimestamp } from './unique-time.ts';
 
 export const kcpEventNames = [
   'kcp_conn_open',
@@ -50,8 +49,6 @@ export function loggerSink(logger: Logger): KcpEventSink {
     const fields = {
       ...attributes,
       message: options.body,
-      // An OTel HrTime; emitSecurityEvent passes `timestamp` through to LogRecord.timestamp.
-      timestamp: uniqueTimestamp() as unknown as number,
       ...(options.level ? { level: options.level } : {}),
     } as SecurityEventFields<KcpEventName>;
     emitSecurityEvent(logger as Parameters<typeof emitSecurityEvent>[0], name, fields);

@@ -87,3 +87,22 @@ describe('securityEvent', () => {
     emitSecurityEvent(logger, 'authz_fail:bob', {});
   });
 });
+
+describe('securityEvent timestamps', () => {
+  // Loki keeps one entry per (stream, timestamp, line): identical events stamped with the same
+  // millisecond collapse into one, so a brute-force burst could never reach a rule's threshold.
+  it('gives a burst of identical events distinct, increasing timestamps', () => {
+    const { logger, records } = contextPipeline();
+    for (let i = 0; i < 50; i++) emitSecurityEvent(logger, 'authn_login_fail', { 'user.id': 'alice' });
+    const stamps = records().map((r) => BigInt(r.hrTime[0]) * 1_000_000_000n + BigInt(r.hrTime[1]));
+    expect(stamps).toHaveLength(50);
+    expect(new Set(stamps).size).toBe(50);
+    for (let i = 1; i < stamps.length; i++) expect(stamps[i]! > stamps[i - 1]!).toBe(true);
+  });
+
+  it('keeps a caller-given timestamp as it is', () => {
+    const { logger, last } = contextPipeline();
+    emitSecurityEvent(logger, 'authn_login_fail', { timestamp: new Date('2026-11-23T08:00:00Z') });
+    expect(last().hrTime).toEqual([Date.parse('2026-11-23T08:00:00Z') / 1000, 0]);
+  });
+});

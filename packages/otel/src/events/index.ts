@@ -6,3 +6,4 @@ export {
   type SecurityEventControls,
   type SecurityEventFields,
 } from './security-event.ts';
+export { uniqueTimestamp } from './unique-time.ts';

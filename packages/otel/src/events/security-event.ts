@@ -3,7 +3,7 @@
 // before PR #21229 drops EventName) and the policy's severity unless the caller gives `level`.
 // Like the OTel API it never throws into the caller: bad fields are reported on the record
 // (logward.schema.errors) and through diag, and the event is still emitted.
-import { diag, logs, type Context, type Logger } from '@opentelemetry/api';
+import { diag, logs, type Context, type Logger, type TimeInput } from '@opentelemetry/api';
 import {
   eventDefinitions,
   eventSchemas,
@@ -14,6 +14,7 @@ import {
   type SecurityEventTypedAttributes,
   type Severity,
 } from '@logward/schema';
+import { uniqueTimestamp } from './unique-time.ts';
 
 export const schemaErrorsKey = 'logward.schema.errors';
 export const instrumentationScopeName = '@logward/otel';
@@ -26,8 +27,8 @@ export interface SecurityEventControls {
   message?: string;
   /** Extra attributes beyond the typed ones. */
   attributes?: Record<string, unknown>;
-  /** Time of occurrence; default now. */
-  timestamp?: Date | number;
+  /** Time of occurrence (Date, epoch ms, or OTel HrTime); default now, unique to the nanosecond. */
+  timestamp?: TimeInput;
   /** OTel context (for the span); default the active context. */
   context?: Context;
 }
@@ -74,7 +75,9 @@ export function emitSecurityEvent<N extends SecurityEventName>(
       ...severity,
       body: fields?.message ?? description,
       attributes,
-      ...(fields?.timestamp !== undefined ? { timestamp: fields.timestamp } : {}),
+      // Loki drops a second entry with the same stream, timestamp and line, so events that share a
+      // millisecond get distinct nanoseconds; a caller-given time is kept as it is.
+      timestamp: fields?.timestamp ?? uniqueTimestamp(),
       ...(fields?.context !== undefined ? { context: fields.context } : {}),
     });
   } catch (error) {

@@ -1,7 +1,7 @@
 // Loki drops an entry whose stream, nanosecond timestamp and line equal an earlier one's; identical
 // automatic events in the same millisecond (a botnet's 401s) must not collapse into one.
 import { describe, expect, it } from 'vitest';
-import { uniqueTimestamp } from '../src/unique-time.ts';
+import { uniqueTimestamp } from '../src/events/unique-time.ts';
 
 describe('uniqueTimestamp', () => {
   it('keeps the millisecond and breaks ties by one nanosecond', () => {
