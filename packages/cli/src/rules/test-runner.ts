@@ -17,27 +17,16 @@ import {
   type Problem,
   type SourcePosition,
   type YamlSource,
+  promDurationSchema,
+  yamlScalarString,
 } from '@logward/logql';
 import { readText } from '../files.ts';
 import { formatLabelSet, parseLabelSet } from '../label-set.ts';
 import type { Style } from '../terminal.ts';
 
-// A bare YAML number (`at: 0`) is read as Prometheus reads it: the text "0".
-const duration = z
-  .union([z.string(), z.number()])
-  .transform(String)
-  .refine(
-    (text) => {
-      try {
-        parsePromDuration(text);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'not a valid duration (expected e.g. 30s, 5m, 1h30m)' },
-  );
-const stringish = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+// Durations and scalar label values are read exactly as in rule files (see @logward/logql's loader).
+const duration = promDurationSchema;
+const stringish = yamlScalarString;
 const stringMap = z.record(z.string(), stringish);
 const labelSet = z.union([z.string(), stringMap]);
 

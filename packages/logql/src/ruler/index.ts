@@ -30,6 +30,8 @@ export {
 export {
   loadRuleGroups,
   parseRuleFile,
+  durationText as promDurationSchema,
+  stringish as yamlScalarString,
   RuleFileError,
   type LoadedRule,
   type LoadedRuleGroup,

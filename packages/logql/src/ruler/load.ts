@@ -66,7 +66,8 @@ export class RuleFileError extends Error {
 }
 
 // go-yaml hands a bare `0` to model.Duration as the string "0"; accept YAML numbers the same way.
-const durationText = z
+// Exported for rule-test files (`logward rules test`), whose durations follow the same rules.
+export const durationText = z
   .union([z.string(), z.number()])
   .transform(String)
   .refine(
@@ -81,7 +82,7 @@ const durationText = z
     { message: 'not a valid duration (expected e.g. 30s, 5m, 1h30m)' },
   );
 // go-yaml turns any scalar into a Go string; follow it for label and annotation values.
-const stringish = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+export const stringish = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 const stringMap = z.record(z.string(), stringish).nullish();
 
 const ruleSchema = z.strictObject({
