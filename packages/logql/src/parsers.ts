@@ -97,6 +97,39 @@ interface FastWalk {
 }
 
 /** The fast pass: like jsonMembers, but nested objects are walked once (their end is where the walk stops). */
+// The label name a JSON member becomes, memoized per prefix (the same keys recur line after line).
+// Both walkers below use it, so the fast path and the general one name labels identically.
+function labelNameFor(
+  key: string,
+  prefix: string,
+  inner: Map<string, string> | undefined,
+  lbs: LabelsBuilder,
+): string {
+  let name = inner?.get(key);
+  if (name !== undefined) return name;
+  if (prefix === '') {
+    name = sanitizeLabelKey(key, true);
+    if (name !== '') name = lbs.parserKey(name);
+  } else {
+    const part = sanitizedPart(key);
+    name = part === '' ? prefix : prefix + '_' + part;
+    if (lbs.baseHas(name) || lbs.hasMeta(name)) name = name + '_extracted';
+  }
+  if (inner && inner.size < 10000) inner.set(key, name);
+  return name;
+}
+
+// The prefix a nested object's members get (`a` + `b` → `a_b`), memoized like labelNameFor.
+function objectPrefixFor(key: string, prefix: string, inner: Map<string, string> | undefined): string {
+  let np = inner?.get(OBJECT_PREFIX + key);
+  if (np !== undefined) return np;
+  const part = sanitizedPart(key);
+  if (prefix === '') np = part !== '' && /^[0-9]/.test(part) ? '_' + part : part;
+  else np = part === '' ? prefix : prefix + '_' + part;
+  if (inner && inner.size < 10000) inner.set(OBJECT_PREFIX + key, np);
+  return np;
+}
+
 function fastMembers(
   s: string,
   i: number,
@@ -124,13 +157,7 @@ function fastMembers(
     const c = s.charCodeAt(i);
     let end: number;
     if (c === 123) {
-      let np = inner?.get(OBJECT_PREFIX + key);
-      if (np === undefined) {
-        const part = sanitizedPart(key);
-        if (prefix === '') np = part !== '' && /^[0-9]/.test(part) ? '_' + part : part;
-        else np = part === '' ? prefix : prefix + '_' + part;
-        if (inner && inner.size < 10000) inner.set(OBJECT_PREFIX + key, np);
-      }
+      const np = objectPrefixFor(key, prefix, inner);
       if (!hints || hints.shouldExtractPrefix(np)) {
         fast.open.push(start);
         end = fastMembers(s, start, np, names, lbs, hints, fast);
@@ -139,18 +166,7 @@ function fastMembers(
     } else {
       end = skipValue(s, start);
       if (c !== 91 && c !== 110) {
-        let name = inner?.get(key);
-        if (name === undefined) {
-          if (prefix === '') {
-            name = sanitizeLabelKey(key, true);
-            if (name !== '') name = lbs.parserKey(name);
-          } else {
-            const part = sanitizedPart(key);
-            name = part === '' ? prefix : prefix + '_' + part;
-            if (lbs.baseHas(name) || lbs.hasMeta(name)) name = name + '_extracted';
-          }
-          if (inner && inner.size < 10000) inner.set(key, name);
-        }
+        const name = labelNameFor(key, prefix, inner, lbs);
         if (name !== '' && (!hints || hints.shouldExtract(name)) && !lbs.wasExtracted(name)) {
           lbs.setParsed(name, c === 34 ? decodeString(s, start, end) : s.slice(start, end));
           fast.set.push(name);
@@ -201,28 +217,11 @@ function jsonMembers(
     const c = s.charCodeAt(i);
     const end = skipValue(s, i);
     if (c === 123) {
-      let np = inner?.get(OBJECT_PREFIX + key);
-      if (np === undefined) {
-        const part = sanitizedPart(key);
-        if (prefix === '') np = part !== '' && /^[0-9]/.test(part) ? '_' + part : part;
-        else np = part === '' ? prefix : prefix + '_' + part;
-        if (inner && inner.size < 10000) inner.set(OBJECT_PREFIX + key, np);
-      }
+      const np = objectPrefixFor(key, prefix, inner);
       if (!hints || hints.shouldExtractPrefix(np)) jsonMembers(s, start, np, names, lbs, hints);
     } else if (c !== 91 && c !== 110) {
       // Strings, numbers, booleans (arrays and null are not extracted).
-      let name = inner?.get(key);
-      if (name === undefined) {
-        if (prefix === '') {
-          name = sanitizeLabelKey(key, true);
-          if (name !== '') name = lbs.parserKey(name);
-        } else {
-          const part = sanitizedPart(key);
-          name = part === '' ? prefix : prefix + '_' + part;
-          if (lbs.baseHas(name) || lbs.hasMeta(name)) name = name + '_extracted';
-        }
-        if (inner && inner.size < 10000) inner.set(key, name);
-      }
+      const name = labelNameFor(key, prefix, inner, lbs);
       // Loki: `!ShouldExtract(key) || Extracted(key)` → skip; so the first of duplicated keys wins.
       if (name !== '' && (!hints || hints.shouldExtract(name)) && !lbs.wasExtracted(name)) {
         lbs.setParsed(name, c === 34 ? decodeString(s, start, end) : s.slice(start, end));
