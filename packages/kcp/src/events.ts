@@ -3,23 +3,17 @@
 import type { Logger, LoggerProvider } from '@opentelemetry/api-logs';
 import { logs } from '@opentelemetry/api-logs';
 import { emitSecurityEvent, type SecurityEventFields } from '@logward/otel';
+import { kcpReasons, securityEventNames, type SecurityEventName } from '@logward/schema';
 
-export const kcpEventNames = [
-  'kcp_conn_open',
-  'kcp_conn_established',
-  'kcp_conn_failed',
-  'kcp_conn_closed',
-  'kcp_input_rejected',
-  'kcp_session_limit',
-  'kcp_conv_reset',
-  'kcp_conn_stats',
-] as const;
-export type KcpEventName = (typeof kcpEventNames)[number];
+// The names and reason enums come from the taxonomy in @logward/schema, the one place that defines them.
+export type KcpEventName = Extract<SecurityEventName, `kcp_${string}`>;
+export const kcpEventNames: readonly KcpEventName[] = securityEventNames.filter(
+  (name): name is KcpEventName => name.startsWith('kcp_'),
+);
 
-export type KcpCloseReason =
-  'peer_close' | 'local_close' | 'idle_timeout' | 'dead_link' | 'socket_error' | 'session_replaced';
-export type KcpFailReason = 'handshake_timeout' | 'handshake_rejected';
-export type KcpRejectReason = 'conv_mismatch' | 'bad_length' | 'unknown_command' | 'short_packet';
+export type KcpCloseReason = (typeof kcpReasons.kcp_conn_closed)[number];
+export type KcpFailReason = (typeof kcpReasons.kcp_conn_failed)[number];
+export type KcpRejectReason = (typeof kcpReasons.kcp_input_rejected)[number];
 
 /** Attribute values are flat strings and numbers: Loki turns each into one structured-metadata field. */
 export type KcpEventAttributes = Record<string, string | number>;
