@@ -10,6 +10,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { parsePromDuration } from '@logward/logql';
 import type { PushStream } from './loki-client.ts';
 
 export interface Pack {
@@ -105,24 +106,11 @@ export function renderRulesForTest(rules: RulesDocument, onlyAlerts?: Set<string
 export function durationMs(text: string | number | undefined, where: string): number {
   if (text === undefined) return 0;
   if (typeof text === 'number') return text * 1000;
-  const units: Record<string, number> = {
-    ms: 1,
-    s: 1000,
-    m: 60_000,
-    h: 3_600_000,
-    d: 86_400_000,
-    w: 604_800_000,
-  };
-  let total = 0;
-  let rest = text.trim();
-  if (rest === '0') return 0;
-  while (rest.length > 0) {
-    const m = /^(\d+)(ms|s|m|h|d|w)/.exec(rest);
-    if (!m) throw new Error(`${where}: '${text}' is not a duration`);
-    total += Number(m[1]) * (units[m[2]!] ?? 0);
-    rest = rest.slice(m[0].length);
+  try {
+    return parsePromDuration(text.trim());
+  } catch {
+    throw new Error(`${where}: '${text}' is not a duration`);
   }
-  return total;
 }
 
 function parseLabelSet(value: unknown, where: string): Record<string, string> {
