@@ -1,7 +1,9 @@
 // One pass over a string decides which rules can possibly match it, so a clean record runs almost
 // no regexes. Keywords go through an Aho-Corasick automaton (ASCII, case-folded, dense DFA table);
-// the same loop counts digits, `@` and `:` and measures the longest digit run (digits joined by
-// single spaces or dashes, as in card numbers, SSNs and IBANs) for rules with no literal to key on.
+// the same loop counts digits and measures the longest digit run (digits joined by single spaces
+// or dashes, as in card numbers, SSNs and IBANs) for rules with no literal to key on. `@` and `:`,
+// which gate the email and IPv6 rules, are one-character pseudo-keywords of the automaton, so they
+// are counted on its rare accepting path instead of by extra passes over every string.
 
 export interface PrefilterRule {
   readonly keywords: readonly string[];
@@ -24,53 +26,6 @@ interface Features {
   colons: number;
 }
 
-function countUpTo(input: string, ch: string, limit: number): number {
-  let count = 0;
-  let from = input.indexOf(ch);
-  while (from !== -1 && count < limit) {
-    count++;
-    from = input.indexOf(ch, from + 1);
-  }
-  return count;
-}
-
-/**
- * The hot loop, kept a small standalone function so V8 optimizes it on its own: one table step
- * per char (entries are offsets of next states, so no multiply), a digit count and a cheap upper
- * bound of the longest digit run (spaces and dashes do not end it). Accepting states are rare;
- * their offsets are collected for the caller. Writes [digits, run bound] into `counts`.
- */
-function runAutomaton(
-  input: string,
-  table: Uint16Array | Int32Array,
-  classOf: Uint8Array,
-  firstAccepting: number,
-  accepts: number[],
-  counts: Int32Array,
-): void {
-  let offset = 0;
-  let digits = 0;
-  let run = 0;
-  let maxRun = 0;
-  const length = input.length;
-  for (let i = 0; i < length; i++) {
-    const code = input.charCodeAt(i);
-    if (code >= ALPHABET) {
-      offset = 0;
-      run = 0;
-      continue;
-    }
-    offset = table[offset + classOf[code]!]!;
-    if (offset >= firstAccepting) accepts.push(offset);
-    if (code <= 57 && code >= 48) {
-      digits++;
-      if (++run > maxRun) maxRun = run;
-    } else if (code !== 32 && code !== 45) run = 0;
-  }
-  counts[0] = digits;
-  counts[1] = maxRun;
-}
-
 export class KeywordPrefilter {
   /** Full 128-wide transition table, used while building the compact one. */
   private readonly transitions: Int32Array;
@@ -91,9 +46,11 @@ export class KeywordPrefilter {
   private readonly stamps: Uint32Array;
   private stamp = 0;
   private readonly ruleCount: number;
-  /** Offsets of accepting states met in the current scan (reused). */
+  /** Offsets of accepting states met in the current scan (reused; valid up to the count). */
   private readonly accepts: number[] = [];
-  private readonly counts = new Int32Array(2);
+  /** Occurrences of the pseudo-keywords `@` and `:` in the current scan. */
+  private atCount = 0;
+  private colonCount = 0;
   private readonly scratch: Features = {
     digits: 0,
     maxDigitRun: 0,
@@ -131,9 +88,17 @@ export class KeywordPrefilter {
       ),
     );
     this.minFeatureDigits = digitNeeds.length > 0 ? Math.min(...digitNeeds) : Number.POSITIVE_INFINITY;
-    // Build the trie.
+    // Build the trie. Outputs are rule indexes; the two past the last rule mark `@` and `:`.
     const children: Map<number, number>[] = [new Map()];
     const nodeOutputs: Set<number>[] = [new Set()];
+    const atMarker = rules.length;
+    const colonMarker = rules.length + 1;
+    const keywordLists: { keywords: readonly string[]; index: number }[] = rules.map((rule, index) => ({
+      keywords: rule.keywords,
+      index,
+    }));
+    if (this.maxAt > 0) keywordLists.push({ keywords: ['@'], index: atMarker });
+    if (this.maxColons > 0) keywordLists.push({ keywords: [':'], index: colonMarker });
     rules.forEach((rule, index) => {
       const gated =
         rule.minDigits !== undefined ||
@@ -154,7 +119,9 @@ export class KeywordPrefilter {
         });
       }
       if (rule.keywords.length === 0 && !gated) this.alwaysRules.push(index);
-      for (const keyword of rule.keywords) {
+    });
+    for (const { keywords, index } of keywordLists) {
+      for (const keyword of keywords) {
         let node = 0;
         for (const ch of keyword.toLowerCase()) {
           const code = ch.charCodeAt(0);
@@ -175,7 +142,7 @@ export class KeywordPrefilter {
         if (node === -1) this.alwaysRules.push(index);
         else nodeOutputs[node]!.add(index);
       }
-    });
+    }
     // Breadth-first: failure links, merged outputs, and a complete transition table (a DFA).
     const nodeCount = children.length;
     this.transitions = new Int32Array(nodeCount * ALPHABET);
@@ -243,15 +210,15 @@ export class KeywordPrefilter {
   }
 
   /**
-   * `@` and `:` are counted by native indexOf, only as far as the thresholds need. Digit runs
-   * (single spaces or dashes inside a run do not break it), dashed runs (a `-` inside, as in
-   * SSNs) and two capitals directly followed by two digits (an IBAN's country code and check
-   * digits) need a second pass, taken only when the string has enough digits for any of them.
+   * `@` and `:` were counted by the automaton. Digit runs (single spaces or dashes inside a run
+   * do not break it), dashed runs (a `-` inside, as in SSNs) and two capitals directly followed
+   * by two digits (an IBAN's country code and check digits) need a second pass, taken only when
+   * the string has enough digits for any of them.
    */
   private features(input: string, digits: number, runBound: number): Features {
     const f = this.scratch;
-    f.at = this.maxAt > 0 ? countUpTo(input, '@', this.maxAt) : 0;
-    f.colons = this.maxColons > 0 ? countUpTo(input, ':', this.maxColons) : 0;
+    f.at = this.atCount;
+    f.colons = this.colonCount;
     f.digits = digits;
     f.maxDigitRun = 0;
     f.maxDashedRun = 0;
@@ -295,9 +262,13 @@ export class KeywordPrefilter {
   private collect(offset: number, stamp: number, hits: number): number {
     const found = this.outputs[offset]!;
     const stamps = this.stamps;
+    const ruleCount = this.ruleCount;
     for (let k = 0; k < found.length; k++) {
       const index = found[k]!;
-      if (stamps[index] !== stamp) {
+      if (index >= ruleCount) {
+        if (index === ruleCount) this.atCount++;
+        else this.colonCount++;
+      } else if (stamps[index] !== stamp) {
         stamps[index] = stamp;
         hits++;
       }
@@ -310,28 +281,55 @@ export class KeywordPrefilter {
    * how many there are.
    */
   scan(input: string, out: number[]): number {
+    // The automaton runs inline here: most strings are short attribute values, for which a call
+    // and the bookkeeping below would cost more than the scan itself. Accepting states are rare
+    // and only remembered; a string with none, too few digits and no always-run rule is done.
+    const table = this.table;
+    const classOf = this.classOf;
+    const firstAccepting = this.firstAccepting;
+    const accepts = this.accepts;
+    let acceptCount = 0;
+    let offset = 0;
+    let digits = 0;
+    let run = 0;
+    let maxRun = 0;
+    const length = input.length;
+    for (let i = 0; i < length; i++) {
+      const code = input.charCodeAt(i);
+      if (code >= ALPHABET) {
+        offset = 0;
+        run = 0;
+        continue;
+      }
+      offset = table[offset + classOf[code]!]!;
+      if (offset >= firstAccepting) accepts[acceptCount++] = offset;
+      if (code <= 57 && code >= 48) {
+        digits++;
+        if (++run > maxRun) maxRun = run;
+      } else if (code !== 32 && code !== 45) run = 0;
+    }
+    if (acceptCount === 0 && digits < this.minFeatureDigits && this.alwaysRules.length === 0) return 0;
+    return this.candidates(input, out, acceptCount, digits, maxRun);
+  }
+
+  /** The rules a string with some keyword, enough digits or an always-run rule may need. */
+  private candidates(input: string, out: number[], acceptCount: number, digits: number, runBound: number): number {
     let stamp = ++this.stamp;
     if (stamp === 0xffffffff) {
       this.stamps.fill(0);
       this.stamp = stamp = 1;
     }
+    this.atCount = 0;
+    this.colonCount = 0;
     const accepts = this.accepts;
-    accepts.length = 0;
-    const counts = this.counts;
-    runAutomaton(input, this.table, this.classOf, this.firstAccepting, accepts, counts);
-    let accepted = 0;
-    for (let k = 0; k < accepts.length; k++) accepted = this.collect(accepts[k]!, stamp, accepted);
-    let hits = accepted;
-    // Most strings meet no feature gate at all: too few digits, no `@`, no `:`. Say so cheaply.
-    const digits = counts[0]!;
+    let hits = 0;
+    for (let k = 0; k < acceptCount; k++) hits = this.collect(accepts[k]!, stamp, hits);
+    const stamps = this.stamps;
     const gated =
       this.featureRules.length > 0 &&
-      (digits >= this.minFeatureDigits ||
-        (this.maxAt > 0 && input.indexOf('@') !== -1) ||
-        (this.maxColons > 0 && input.indexOf(':') !== -1));
-    const features = gated ? this.features(input, digits, counts[1]!) : undefined;
-    const stamps = this.stamps;
-    if (features !== undefined) {
+      (digits >= this.minFeatureDigits || this.atCount > 0 || this.colonCount > 0);
+    if (gated) {
+      const features = this.features(input, digits, runBound);
       for (const rule of this.featureRules) {
         if (
           features.digits >= rule.minDigits &&
