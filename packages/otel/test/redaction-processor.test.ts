@@ -165,6 +165,25 @@ for (const line of lines) {
       expect(record!.attributes).toEqual({ 'user.id': 'u-1', 'http.route': '/login' });
     });
 
+    it('judges each key on its own when records of another shape put a new key at a known position', () => {
+      // The processor memoizes key verdicts by position in the record; a sensitive key where a
+      // harmless one stood before, in attributes and in a body map, must still be caught.
+      const harness = line.build(processor());
+      const shapes = [
+        { body: { user: 'u-1', note: 'ok' }, attributes: { 'user.id': 'u-1', 'http.route': '/a' } },
+        { body: { user: 'u-1', token: 'FAKEtoken1' }, attributes: { 'user.id': 'u-1', password: 'FAKEpass1' } },
+        { body: 'plain', attributes: { cookie: 'sid=FAKE', 'http.route': '/a' } },
+        { body: { user: 'u-1', note: 'ok' }, attributes: { 'user.id': 'u-1', 'http.route': '/a' } },
+      ];
+      for (const shape of shapes) harness.emit(shape);
+      const [clean, second, third, again] = harness.records();
+      expect(clean!.body).toEqual({ user: 'u-1', note: 'ok' });
+      expect(second!.body).toEqual({ user: 'u-1', token: '[REDACTED:sensitive-key]' });
+      expect(second!.attributes.password).toBe('[REDACTED:sensitive-key]');
+      expect(third!.attributes.cookie).toBe('[REDACTED:sensitive-key]');
+      expect(again!.attributes).toEqual({ 'user.id': 'u-1', 'http.route': '/a' });
+    });
+
     it("never mutates the application's body or attribute objects", () => {
       const harness = line.build(processor());
       const body = { note: `key ${fakeSecrets['aws-access-key-id']}`, nested: [{ token: 'x' }] };

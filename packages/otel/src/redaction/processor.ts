@@ -99,6 +99,7 @@ class RedactionProcessor implements RedactionLogRecordProcessor {
     }
     const attributes = record.attributes as Record<string, unknown>;
     let deleted = false;
+    scope.startAttributes();
     // for-in over the SDK's plain attribute object: no key array allocated per record; deleting
     // the current key during the loop is allowed.
     for (const key in attributes) {

@@ -72,6 +72,10 @@ const rememberedPerKey = 4;
 /** Longest string remembered as clean per key (bounds the memory the shortcut can hold). */
 const maxRememberedLength = 512;
 
+/** Key memo slots (see RedactionScope.keySlot): attributes use 0..63, the body 64..255. */
+const bodyKeySlots = 64;
+const keySlotLimit = 256;
+
 interface Span {
   start: number;
   end: number;
@@ -199,6 +203,15 @@ export class RedactionScope {
   /** Id of the rule behind the latest `drop`, for callers that must put a marker in its place. */
   lastDropRule: string | undefined;
   private readonly spans: Span[] = [];
+  /**
+   * Key memo by position: records from one call site repeat their keys in the same order, so the
+   * n-th key of this record is usually the n-th key of the previous one and its KeyInfo is found
+   * by one identity comparison instead of a Map lookup. Attributes and body use separate ranges
+   * so records of different shapes do not push each other's keys out of place.
+   */
+  private keySlot = bodyKeySlots;
+  private readonly slotKeys: string[] = [];
+  private readonly slotInfos: KeyInfo[] = [];
 
   constructor(engine: RedactionEngine, report: RedactionReport) {
     this.engine = engine;
@@ -235,11 +248,27 @@ export class RedactionScope {
     this.exhausted = false;
     this.visited = 0;
     this.lastDropRule = undefined;
+    this.keySlot = bodyKeySlots;
+  }
+
+  /** Keys met from here on are an attribute list's (see keySlot). */
+  startAttributes(): void {
+    this.keySlot = 0;
+  }
+
+  private keyInfo(key: string): KeyInfo {
+    const slot = this.keySlot++;
+    if (slot >= keySlotLimit) return this.engine.keyInfo(key);
+    if (this.slotKeys[slot] === key) return this.slotInfos[slot]!;
+    const info = this.engine.keyInfo(key);
+    this.slotKeys[slot] = key;
+    this.slotInfos[slot] = info;
+    return info;
   }
 
   /** Redacts the value under a key: the whole value if the key is sensitive, else its content. */
   entry(key: string, item: unknown, depth: number): unknown {
-    const info = this.engine.keyInfo(key);
+    const info = this.keyInfo(key);
     if (info.sensitive) return this.keyed(item);
     if (typeof item === 'string' && item.length > 0) {
       const clean = info.clean;
