@@ -364,6 +364,12 @@ describe('prefilter', () => {
       ...Object.values(fakeSecrets).map((s) => `x ${s} y`),
       ...fakeSecretsInContext.map((c) => c.text),
       'a clean line with nothing in it',
+      // Shapes at the edges of the prefilter's digit-run bounds.
+      'card 4222222222222 (13 digits)',
+      'ssn 123-45-6789 alone',
+      'iban GB82WEST12345698765432 and NO9386011117947',
+      'iban DE89 3704 0044 0532 0130 00 spaced',
+      'id req-370248999 is no card',
     ];
     for (const text of texts) expect(redactor.redactString(text)).toBe(naive.redactString(text));
   });

@@ -17,6 +17,24 @@ export interface PrefilterRule {
 
 const ALPHABET = 128;
 
+const dashInRunFlag = 1;
+const capitalsBeforeRunFlag = 2;
+
+function isCapital(code: number): boolean {
+  return code >= 65 && code <= 90;
+}
+
+/** A rule gated on string features instead of (or besides) keywords, thresholds filled in. */
+interface FeatureRule {
+  readonly index: number;
+  readonly minDigits: number;
+  readonly minDigitRun: number;
+  readonly minDashedDigitRun: number;
+  readonly needsLettersThenDigits: boolean;
+  readonly minAt: number;
+  readonly minColons: number;
+}
+
 interface Features {
   digits: number;
   maxDigitRun: number;
@@ -33,15 +51,7 @@ export class KeywordPrefilter {
   private readonly table: Uint16Array | Int32Array;
   private readonly firstAccepting: number;
   private readonly outputs: (readonly number[] | undefined)[];
-  private readonly featureRules: {
-    index: number;
-    minDigits: number;
-    minDigitRun: number;
-    minDashedDigitRun: number;
-    needsLettersThenDigits: boolean;
-    minAt: number;
-    minColons: number;
-  }[] = [];
+  private readonly featureRules: FeatureRule[] = [];
   private readonly alwaysRules: number[] = [];
   private readonly stamps: Uint32Array;
   private stamp = 0;
@@ -215,7 +225,7 @@ export class KeywordPrefilter {
    * by two digits (an IBAN's country code and check digits) need a second pass, taken only when
    * the string has enough digits for any of them.
    */
-  private features(input: string, digits: number, runBound: number): Features {
+  private features(input: string, digits: number, runBound: number, runFlags: number): Features {
     const f = this.scratch;
     f.at = this.atCount;
     f.colons = this.colonCount;
@@ -223,7 +233,7 @@ export class KeywordPrefilter {
     f.maxDigitRun = 0;
     f.maxDashedRun = 0;
     f.lettersThenDigits = false;
-    if (runBound < this.minRunThreshold) return f;
+    if (runBound < this.minRunThreshold || !this.runPassUseful(runBound, runFlags)) return f;
     let run = 0;
     let separated = false;
     let dashed = false;
@@ -293,6 +303,9 @@ export class KeywordPrefilter {
     let digits = 0;
     let run = 0;
     let maxRun = 0;
+    // Cheap supersets of two run features, so the exact pass can be skipped for ids like
+    // "req-370248999": a dash met inside a run, and two capitals right before a run's first digit.
+    let runFlags = 0;
     const length = input.length;
     for (let i = 0; i < length; i++) {
       const code = input.charCodeAt(i);
@@ -304,16 +317,66 @@ export class KeywordPrefilter {
       offset = table[offset + classOf[code]!]!;
       if (offset >= firstAccepting) accepts[acceptCount++] = offset;
       if (code <= 57 && code >= 48) {
+        if (run === 0 && isCapital(input.charCodeAt(i - 1)) && isCapital(input.charCodeAt(i - 2)))
+          runFlags |= capitalsBeforeRunFlag;
         digits++;
         if (++run > maxRun) maxRun = run;
       } else if (code !== 32 && code !== 45) run = 0;
+      else if (code === 45 && run > 0) runFlags |= dashInRunFlag;
     }
-    if (acceptCount === 0 && digits < this.minFeatureDigits && this.alwaysRules.length === 0) return 0;
-    return this.candidates(input, out, acceptCount, digits, maxRun);
+    if (
+      acceptCount === 0 &&
+      this.alwaysRules.length === 0 &&
+      (digits < this.minFeatureDigits || !this.digitRuleMayMatch(digits, maxRun, runFlags))
+    )
+      return 0;
+    return this.candidates(input, out, acceptCount, digits, maxRun, runFlags);
+  }
+
+  /**
+   * Whether a feature rule that needs neither `@` nor `:` can match, judged from the main loop's
+   * bounds alone (with no accepting state there are no `@` or `:`).
+   */
+  private digitRuleMayMatch(digits: number, runBound: number, runFlags: number): boolean {
+    for (const rule of this.featureRules) {
+      if (
+        rule.minAt === 0 &&
+        rule.minColons === 0 &&
+        digits >= rule.minDigits &&
+        this.runsMayMatch(rule, runBound, runFlags)
+      )
+        return true;
+    }
+    return false;
+  }
+
+  private runsMayMatch(rule: FeatureRule, runBound: number, runFlags: number): boolean {
+    return (
+      runBound >= rule.minDigitRun &&
+      (rule.minDashedDigitRun === 0 ||
+        ((runFlags & dashInRunFlag) !== 0 && runBound >= rule.minDashedDigitRun)) &&
+      (!rule.needsLettersThenDigits || (runFlags & capitalsBeforeRunFlag) !== 0)
+    );
+  }
+
+  /** Whether any run-gated rule can still match, judged from the main loop's bounds alone. */
+  private runPassUseful(runBound: number, runFlags: number): boolean {
+    for (const rule of this.featureRules) {
+      const needsRuns = rule.minDigitRun > 0 || rule.minDashedDigitRun > 0 || rule.needsLettersThenDigits;
+      if (needsRuns && this.runsMayMatch(rule, runBound, runFlags)) return true;
+    }
+    return false;
   }
 
   /** The rules a string with some keyword, enough digits or an always-run rule may need. */
-  private candidates(input: string, out: number[], acceptCount: number, digits: number, runBound: number): number {
+  private candidates(
+    input: string,
+    out: number[],
+    acceptCount: number,
+    digits: number,
+    runBound: number,
+    runFlags: number,
+  ): number {
     let stamp = ++this.stamp;
     if (stamp === 0xffffffff) {
       this.stamps.fill(0);
@@ -329,7 +392,7 @@ export class KeywordPrefilter {
       this.featureRules.length > 0 &&
       (digits >= this.minFeatureDigits || this.atCount > 0 || this.colonCount > 0);
     if (gated) {
-      const features = this.features(input, digits, runBound);
+      const features = this.features(input, digits, runBound, runFlags);
       for (const rule of this.featureRules) {
         if (
           features.digits >= rule.minDigits &&
