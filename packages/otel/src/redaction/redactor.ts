@@ -61,13 +61,21 @@ function randomProcessKey(): string {
  */
 export interface KeyInfo {
   readonly sensitive: boolean;
-  /** Ring of recent clean values (empty strings until filled). */
+  /**
+   * Recent clean values, direct-mapped by length and last character (see cleanSlot): a lookup
+   * costs at most one string comparison, where a ring of recent values compared each entry, and
+   * values of one length (ids, paths) mostly differ in their last character.
+   */
   readonly clean: string[];
-  next: number;
 }
 
-/** Recent clean values remembered per key. */
-const rememberedPerKey = 4;
+/** Clean values remembered per key (a power of two). */
+const rememberedPerKey = 8;
+
+function cleanSlot(value: string): number {
+  const length = value.length;
+  return (length * 5 + value.charCodeAt(length - 1)) & (rememberedPerKey - 1);
+}
 
 /** Longest string remembered as clean per key (bounds the memory the shortcut can hold). */
 const maxRememberedLength = 512;
@@ -151,7 +159,7 @@ class RedactionEngine implements Redactor {
     let info = this.keys.get(key);
     if (info === undefined) {
       if (this.keys.size >= 10_000) this.keys.clear();
-      info = { sensitive: this.computeKeyVerdict(key), clean: ['', '', '', ''], next: 0 };
+      info = { sensitive: this.computeKeyVerdict(key), clean: new Array<string>(rememberedPerKey).fill('') };
       this.keys.set(key, info);
     }
     return info;
@@ -270,20 +278,13 @@ export class RedactionScope {
   entry(key: string, item: unknown, depth: number): unknown {
     const info = this.keyInfo(key);
     if (info.sensitive) return this.keyed(item);
-    if (typeof item === 'string' && item.length > 0) {
-      const clean = info.clean;
-      // Identity is checked first by ===; equal content of another string object still matches.
-      if (item === clean[0] || item === clean[1] || item === clean[2] || item === clean[3]) return item;
-    }
-    const next = this.value(item, depth);
-    if (
-      next === item &&
-      typeof item === 'string' &&
-      item.length <= maxRememberedLength &&
-      this.engine.rememberCleanValues
-    ) {
-      info.clean[info.next] = item;
-      info.next = (info.next + 1) % rememberedPerKey;
+    if (typeof item !== 'string' || item.length === 0) return this.value(item, depth);
+    const slot = cleanSlot(item);
+    // Identity is checked first by ===; equal content of another string object still matches.
+    if (item === info.clean[slot]) return item;
+    const next = this.string(item);
+    if (next === item && item.length <= maxRememberedLength && this.engine.rememberCleanValues) {
+      info.clean[slot] = item;
     }
     return next;
   }
