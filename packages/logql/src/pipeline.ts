@@ -11,9 +11,9 @@ import {
   makePatternParser,
   makePatternTest,
   makeRegexpParser,
-  parseJsonLine,
   unpackLine,
 } from './parsers.ts';
+import { parseJsonLine } from './json-flatten.ts';
 import { compileGoRegex } from './regex.ts';
 import { compileTemplate, parseGoDurationMs, TemplateError } from './template.ts';
 import { parseBytes } from './units.ts';

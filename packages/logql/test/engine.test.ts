@@ -254,3 +254,88 @@ describe('batched evaluation', { timeout: 120_000 }, () => {
     }
   });
 });
+
+describe('json parser across the lines of one stream', () => {
+  // The parser predicts each member key from the previous line of the stream (json-flatten.ts);
+  // a stream whose lines change key order, nesting, escapes and collisions must give every line
+  // the labels it gets when parsed alone (a fresh stream, nothing predicted).
+  const lines = [
+    '{"a":"1","b":{"c":"2","d":"3"},"e":"4"}',
+    '{"b":{"d":"5","c":"6"},"a":"7"}',
+    '{"ab":"1","a":"2"}',
+    '{"a":"x","a":"y","b":{"c":"z","c":"w"}}',
+    '{"a\\"b":"q","a":"r"}',
+    '{"a\\"b":"s","a\\\\":"t","a\\"bc":"u"}',
+    '{"a":1,"b":{"c":{"x":true}},"job":"k","b_c_x":"dup"}',
+    '{"b":null,"a":[1,{"c":2}],"c":"z"}',
+    '{"a":"1","b":{"c":"2"',
+    '{"a":"1","b":{"c":"2"}}',
+    '{" a-b ":"v","1x":"w","b":{"1y":"p"," ":"q"}}',
+    '{"a":"\\u00e9t\\u00e9","b":{}}',
+    '{"a":"1","b":{"c":"2","d":"3"},"e":"4"}',
+    // Same length as the predicted key, a longer key starting with it, a shorter one.
+    '{"xa":"1","b":{"c":"2"}}',
+    '{"xb":"2","b":{"cd":"3"}}',
+    '{"xbc":"3","b":{"c":"4"}}',
+    '{"x":"4","b":{"e":"5"}}',
+  ];
+  const at = (i: number) => `2026-11-23T10:00:${String(i + 10).padStart(2, '0')}Z`;
+  const stream = (entries: { time: string; line: string; metadata?: Record<string, string> }[]) => [
+    { labels: { job: 'j' }, entries },
+  ];
+  const labelsOf = (input: InputStream[], query: string) => {
+    const r = rangeQuery(query, input, {
+      start: '2026-11-23T10:00:00Z',
+      end: '2026-11-23T10:01:00Z',
+      limit: 1000,
+      direction: 'forward',
+    });
+    if (r.resultType !== 'streams') throw new Error('expected streams');
+    return r.result
+      .flatMap((s) => s.values.map(([ts, line]) => ({ ts, line, labels: s.stream })))
+      .sort((x, y) => (x.ts < y.ts ? -1 : 1));
+  };
+
+  for (const query of ['{job="j"} | json', '{job="j"} | json | __error__="" | b_c="2"']) {
+    it(`gives each line its own labels: ${query}`, () => {
+      const together = labelsOf(stream(lines.map((line, i) => ({ time: at(i), line }))), query);
+      const alone = lines.flatMap((line, i) => labelsOf(stream([{ time: at(i), line }]), query));
+      expect(together).toEqual(alone);
+      expect(together.length).toBeGreaterThan(1);
+    });
+  }
+
+  it('with structured metadata on some lines (names then collide with metadata)', () => {
+    const entries = lines.map((line, i) => ({
+      time: at(i),
+      line,
+      ...(i % 3 === 1 ? { metadata: { a: 'meta', b_c: 'meta' } } : {}),
+    }));
+    const together = labelsOf(stream(entries), '{job="j"} | json');
+    const alone = entries.flatMap((e) => labelsOf(stream([e]), '{job="j"} | json'));
+    expect(together).toEqual(alone);
+  });
+
+  it('with parser hints (only the grouped labels are extracted)', () => {
+    const query = 'sum by (a, b_c, b_d) (count_over_time({job="j"} | json [5m]))';
+    const t = '2026-11-23T10:01:00Z';
+    const ok = lines.filter((l) => !l.endsWith('"2"'));
+    const together = instantQuery(query, stream(ok.map((line, i) => ({ time: at(i), line }))), t);
+    const counts = new Map<string, { metric: Record<string, string>; n: number }>();
+    ok.forEach((line, i) => {
+      const r = instantQuery(query, stream([{ time: at(i), line }]), t);
+      if (r.resultType !== 'vector') throw new Error('expected a vector');
+      for (const s of r.result) {
+        const k = JSON.stringify(s.metric);
+        const c = counts.get(k) ?? { metric: s.metric, n: 0 };
+        c.n += Number(s.value[1]);
+        counts.set(k, c);
+      }
+    });
+    if (together.resultType !== 'vector') throw new Error('expected a vector');
+    const summed = Object.fromEntries([...counts.values()].map((c) => [JSON.stringify(c.metric), c.n]));
+    expect(
+      Object.fromEntries(together.result.map((s) => [JSON.stringify(s.metric), Number(s.value[1])])),
+    ).toEqual(summed);
+  });
+});
