@@ -1,9 +1,11 @@
 // One pass over a string decides which rules can possibly match it, so a clean record runs almost
 // no regexes. Keywords go through an Aho-Corasick automaton (ASCII, case-folded, dense DFA table);
-// the same loop counts digits and measures the longest digit run (digits joined by single spaces
-// or dashes, as in card numbers, SSNs and IBANs) for rules with no literal to key on. `@` and `:`,
-// which gate the email and IPv6 rules, are one-character pseudo-keywords of the automaton, so they
-// are counted on its rare accepting path instead of by extra passes over every string.
+// the same loop measures what rules with no literal to key on need: the digit count, the longest
+// digit run (digits joined by single spaces or dashes, as in card numbers, SSNs and IBANs), the
+// longest run holding a dash, and two capitals right before two digits (an IBAN's country code).
+// That bookkeeping sits on the digit and separator paths only, so letters cost nothing extra.
+// `@` and `:`, which gate the email and IPv6 rules, are one-character pseudo-keywords of the
+// automaton, counted on its rare accepting path.
 
 export interface PrefilterRule {
   readonly keywords: readonly string[];
@@ -16,9 +18,6 @@ export interface PrefilterRule {
 }
 
 const ALPHABET = 128;
-
-const dashInRunFlag = 1;
-const capitalsBeforeRunFlag = 2;
 
 function isCapital(code: number): boolean {
   return code >= 65 && code <= 90;
@@ -33,6 +32,17 @@ interface FeatureRule {
   readonly needsLettersThenDigits: boolean;
   readonly minAt: number;
   readonly minColons: number;
+}
+
+function featureRuleMatches(rule: FeatureRule, f: Features): boolean {
+  return (
+    f.digits >= rule.minDigits &&
+    f.maxDigitRun >= rule.minDigitRun &&
+    f.maxDashedRun >= rule.minDashedDigitRun &&
+    (f.lettersThenDigits || !rule.needsLettersThenDigits) &&
+    f.at >= rule.minAt &&
+    f.colons >= rule.minColons
+  );
 }
 
 interface Features {
@@ -58,10 +68,8 @@ export class KeywordPrefilter {
   private readonly ruleCount: number;
   /** Offsets of accepting states met in the current scan (reused; valid up to the count). */
   private readonly accepts: number[] = [];
-  /** Occurrences of the pseudo-keywords `@` and `:` in the current scan. */
-  private atCount = 0;
-  private colonCount = 0;
-  private readonly scratch: Features = {
+  /** What the current scan measured (reused); `at` and `colons` are counted by collect. */
+  private readonly features: Features = {
     digits: 0,
     maxDigitRun: 0,
     maxDashedRun: 0,
@@ -71,9 +79,7 @@ export class KeywordPrefilter {
   };
   private readonly maxAt: number;
   private readonly maxColons: number;
-  /** Smallest digit count at which any digit-run feature can matter. */
-  private readonly minRunThreshold: number;
-  /** Smallest digit count any digit-gated rule needs. */
+  /** Fewest digits with which a rule gated on features but not on `@` or `:` can match. */
   private readonly minFeatureDigits: number;
 
   constructor(rules: readonly PrefilterRule[]) {
@@ -85,19 +91,6 @@ export class KeywordPrefilter {
     const colonThresholds = thresholds((r) => r.minColons);
     this.maxAt = Math.max(0, ...atThresholds);
     this.maxColons = Math.max(0, ...colonThresholds);
-    const runThresholds = thresholds(
-      (r) => r.minDigitRun ?? r.minDashedDigitRun ?? (r.needsLettersThenDigits ? 2 : undefined),
-    );
-    this.minRunThreshold = runThresholds.length > 0 ? Math.min(...runThresholds) : Number.POSITIVE_INFINITY;
-    const digitNeeds = thresholds((r) =>
-      Math.max(
-        r.minDigits ?? 0,
-        r.minDigitRun ?? 0,
-        r.minDashedDigitRun ?? 0,
-        r.needsLettersThenDigits ? 2 : 0,
-      ),
-    );
-    this.minFeatureDigits = digitNeeds.length > 0 ? Math.min(...digitNeeds) : Number.POSITIVE_INFINITY;
     // Build the trie. Outputs are rule indexes; the two past the last rule mark `@` and `:`.
     const children: Map<number, number>[] = [new Map()];
     const nodeOutputs: Set<number>[] = [new Set()];
@@ -130,6 +123,12 @@ export class KeywordPrefilter {
       }
       if (rule.keywords.length === 0 && !gated) this.alwaysRules.push(index);
     });
+    const digitNeeds = this.featureRules
+      .filter((r) => r.minAt === 0 && r.minColons === 0)
+      .map((r) =>
+        Math.max(r.minDigits, r.minDigitRun, r.minDashedDigitRun, r.needsLettersThenDigits ? 2 : 0),
+      );
+    this.minFeatureDigits = digitNeeds.length > 0 ? Math.min(...digitNeeds) : Number.POSITIVE_INFINITY;
     for (const { keywords, index } of keywordLists) {
       for (const keyword of keywords) {
         let node = 0;
@@ -219,55 +218,6 @@ export class KeywordPrefilter {
     this.firstAccepting = (firstAcceptingState === -1 ? nodeCount : firstAcceptingState) * classes;
   }
 
-  /**
-   * `@` and `:` were counted by the automaton. Digit runs (single spaces or dashes inside a run
-   * do not break it), dashed runs (a `-` inside, as in SSNs) and two capitals directly followed
-   * by two digits (an IBAN's country code and check digits) need a second pass, taken only when
-   * the string has enough digits for any of them.
-   */
-  private features(input: string, digits: number, runBound: number, runFlags: number): Features {
-    const f = this.scratch;
-    f.at = this.atCount;
-    f.colons = this.colonCount;
-    f.digits = digits;
-    f.maxDigitRun = 0;
-    f.maxDashedRun = 0;
-    f.lettersThenDigits = false;
-    if (runBound < this.minRunThreshold || !this.runPassUseful(runBound, runFlags)) return f;
-    let run = 0;
-    let separated = false;
-    let dashed = false;
-    let capitals = 0;
-    let capitalsBeforeRun = 0;
-    for (let i = 0; i < input.length; i++) {
-      const code = input.charCodeAt(i);
-      if (code >= 48 && code <= 57) {
-        if (run === 0) {
-          capitalsBeforeRun = capitals;
-          dashed = false;
-        }
-        run++;
-        if (run > f.maxDigitRun) f.maxDigitRun = run;
-        if (run === 2 && capitalsBeforeRun >= 2 && !separated) f.lettersThenDigits = true;
-        if (dashed && run > f.maxDashedRun) f.maxDashedRun = run;
-        separated = false;
-        capitals = 0;
-        continue;
-      }
-      capitals = code >= 65 && code <= 90 ? capitals + 1 : 0;
-      if (run > 0) {
-        if ((code === 32 || code === 45) && !separated) {
-          separated = true;
-          if (code === 45) dashed = true;
-        } else {
-          run = 0;
-          separated = false;
-        }
-      }
-    }
-    return f;
-  }
-
   /** Marks the rules of an accepting state (by offset); returns the updated count of distinct hits. */
   private collect(offset: number, stamp: number, hits: number): number {
     const found = this.outputs[offset]!;
@@ -276,8 +226,8 @@ export class KeywordPrefilter {
     for (let k = 0; k < found.length; k++) {
       const index = found[k]!;
       if (index >= ruleCount) {
-        if (index === ruleCount) this.atCount++;
-        else this.colonCount++;
+        if (index === ruleCount) this.features.at++;
+        else this.features.colons++;
       } else if (stamps[index] !== stamp) {
         stamps[index] = stamp;
         hits++;
@@ -293,7 +243,7 @@ export class KeywordPrefilter {
   scan(input: string, out: number[]): number {
     // The automaton runs inline here: most strings are short attribute values, for which a call
     // and the bookkeeping below would cost more than the scan itself. Accepting states are rare
-    // and only remembered; a string with none, too few digits and no always-run rule is done.
+    // and only remembered; a string with none, whose digits interest no rule, is done.
     const table = this.table;
     const classOf = this.classOf;
     const firstAccepting = this.firstAccepting;
@@ -303,109 +253,79 @@ export class KeywordPrefilter {
     let digits = 0;
     let run = 0;
     let maxRun = 0;
-    // Cheap supersets of two run features, so the exact pass can be skipped for ids like
-    // "req-370248999": a dash met inside a run, and two capitals right before a run's first digit.
-    let runFlags = 0;
+    let maxDashedRun = 0;
+    /** The previous char was a single space or dash inside a run. */
+    let separated = false;
+    /** The current run holds a dash. */
+    let dashed = false;
+    let capitalsBeforeRun = false;
+    let lettersThenDigits = false;
     const length = input.length;
     for (let i = 0; i < length; i++) {
       const code = input.charCodeAt(i);
       if (code >= ALPHABET) {
         offset = 0;
         run = 0;
+        separated = false;
         continue;
       }
       offset = table[offset + classOf[code]!]!;
       if (offset >= firstAccepting) accepts[acceptCount++] = offset;
       if (code <= 57 && code >= 48) {
-        if (run === 0 && isCapital(input.charCodeAt(i - 1)) && isCapital(input.charCodeAt(i - 2)))
-          runFlags |= capitalsBeforeRunFlag;
         digits++;
-        if (++run > maxRun) maxRun = run;
-      } else if (code !== 32 && code !== 45) run = 0;
-      else if (code === 45 && run > 0) runFlags |= dashInRunFlag;
+        if (run === 0) {
+          capitalsBeforeRun = isCapital(input.charCodeAt(i - 1)) && isCapital(input.charCodeAt(i - 2));
+          dashed = false;
+        }
+        run++;
+        if (run > maxRun) maxRun = run;
+        if (run === 2 && capitalsBeforeRun && !separated) lettersThenDigits = true;
+        if (dashed && run > maxDashedRun) maxDashedRun = run;
+        separated = false;
+      } else if (run > 0) {
+        if ((code === 32 || code === 45) && !separated) {
+          separated = true;
+          if (code === 45) dashed = true;
+        } else {
+          run = 0;
+          separated = false;
+        }
+      }
     }
-    if (
-      acceptCount === 0 &&
-      this.alwaysRules.length === 0 &&
-      (digits < this.minFeatureDigits || !this.digitRuleMayMatch(digits, maxRun, runFlags))
-    )
-      return 0;
-    return this.candidates(input, out, acceptCount, digits, maxRun, runFlags);
+    const quiet = acceptCount === 0 && this.alwaysRules.length === 0;
+    if (quiet && digits < this.minFeatureDigits) return 0;
+    const f = this.features;
+    f.digits = digits;
+    f.maxDigitRun = maxRun;
+    f.maxDashedRun = maxDashedRun;
+    f.lettersThenDigits = lettersThenDigits;
+    f.at = 0;
+    f.colons = 0;
+    if (quiet && !this.anyFeatureRuleMatches(f)) return 0;
+    return this.candidates(out, acceptCount);
   }
 
-  /**
-   * Whether a feature rule that needs neither `@` nor `:` can match, judged from the main loop's
-   * bounds alone (with no accepting state there are no `@` or `:`).
-   */
-  private digitRuleMayMatch(digits: number, runBound: number, runFlags: number): boolean {
-    for (const rule of this.featureRules) {
-      if (
-        rule.minAt === 0 &&
-        rule.minColons === 0 &&
-        digits >= rule.minDigits &&
-        this.runsMayMatch(rule, runBound, runFlags)
-      )
-        return true;
-    }
+  private anyFeatureRuleMatches(f: Features): boolean {
+    for (const rule of this.featureRules) if (featureRuleMatches(rule, f)) return true;
     return false;
   }
 
-  private runsMayMatch(rule: FeatureRule, runBound: number, runFlags: number): boolean {
-    return (
-      runBound >= rule.minDigitRun &&
-      (rule.minDashedDigitRun === 0 ||
-        ((runFlags & dashInRunFlag) !== 0 && runBound >= rule.minDashedDigitRun)) &&
-      (!rule.needsLettersThenDigits || (runFlags & capitalsBeforeRunFlag) !== 0)
-    );
-  }
-
-  /** Whether any run-gated rule can still match, judged from the main loop's bounds alone. */
-  private runPassUseful(runBound: number, runFlags: number): boolean {
-    for (const rule of this.featureRules) {
-      const needsRuns = rule.minDigitRun > 0 || rule.minDashedDigitRun > 0 || rule.needsLettersThenDigits;
-      if (needsRuns && this.runsMayMatch(rule, runBound, runFlags)) return true;
-    }
-    return false;
-  }
-
-  /** The rules a string with some keyword, enough digits or an always-run rule may need. */
-  private candidates(
-    input: string,
-    out: number[],
-    acceptCount: number,
-    digits: number,
-    runBound: number,
-    runFlags: number,
-  ): number {
+  /** The rules a string with some keyword, a feature rule's features or an always-run rule needs. */
+  private candidates(out: number[], acceptCount: number): number {
     let stamp = ++this.stamp;
     if (stamp === 0xffffffff) {
       this.stamps.fill(0);
       this.stamp = stamp = 1;
     }
-    this.atCount = 0;
-    this.colonCount = 0;
     const accepts = this.accepts;
     let hits = 0;
     for (let k = 0; k < acceptCount; k++) hits = this.collect(accepts[k]!, stamp, hits);
     const stamps = this.stamps;
-    const gated =
-      this.featureRules.length > 0 &&
-      (digits >= this.minFeatureDigits || this.atCount > 0 || this.colonCount > 0);
-    if (gated) {
-      const features = this.features(input, digits, runBound, runFlags);
-      for (const rule of this.featureRules) {
-        if (
-          features.digits >= rule.minDigits &&
-          features.maxDigitRun >= rule.minDigitRun &&
-          features.maxDashedRun >= rule.minDashedDigitRun &&
-          (features.lettersThenDigits || !rule.needsLettersThenDigits) &&
-          features.at >= rule.minAt &&
-          features.colons >= rule.minColons &&
-          stamps[rule.index] !== stamp
-        ) {
-          stamps[rule.index] = stamp;
-          hits++;
-        }
+    const f = this.features;
+    for (const rule of this.featureRules) {
+      if (stamps[rule.index] !== stamp && featureRuleMatches(rule, f)) {
+        stamps[rule.index] = stamp;
+        hits++;
       }
     }
     for (const index of this.alwaysRules) {
