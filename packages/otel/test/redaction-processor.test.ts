@@ -171,7 +171,10 @@ for (const line of lines) {
       const harness = line.build(processor());
       const shapes = [
         { body: { user: 'u-1', note: 'ok' }, attributes: { 'user.id': 'u-1', 'http.route': '/a' } },
-        { body: { user: 'u-1', token: 'FAKEtoken1' }, attributes: { 'user.id': 'u-1', password: 'FAKEpass1' } },
+        {
+          body: { user: 'u-1', token: 'FAKEtoken1' },
+          attributes: { 'user.id': 'u-1', password: 'FAKEpass1' },
+        },
         { body: 'plain', attributes: { cookie: 'sid=FAKE', 'http.route': '/a' } },
         { body: { user: 'u-1', note: 'ok' }, attributes: { 'user.id': 'u-1', 'http.route': '/a' } },
       ];
