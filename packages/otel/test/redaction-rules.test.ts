@@ -64,6 +64,17 @@ describe('token formats', () => {
     expect([...redact(k8s).report.counts.keys()]).toEqual(['kubernetes-service-account-token']);
   });
 
+  it('finds the Kubernetes claims at every base64 alignment of the payload', () => {
+    // The check looks for "kubernetes" in the encoded payload before decoding it; the word lands
+    // on each of the three byte alignments depending on what precedes it.
+    for (const pad of ['', 'x', 'xy', 'xyz']) {
+      const token = fakeJwt({ pad, iss: 'kubernetes/serviceaccount', sub: 'system:serviceaccount:ns:fake' });
+      expect([...redact(`t ${token}`).report.counts.keys()], `pad "${pad}"`).toEqual([
+        'kubernetes-service-account-token',
+      ]);
+    }
+  });
+
   it('masks a PEM key cut off before its END line, to the end of the string', () => {
     const truncated = `key: -----BEGIN OPENSSH PRIVATE KEY-----\\n${'FAKEb3BlbnNzaC1rZXktdjE'.repeat(3)}`;
     const { out } = redact(truncated);

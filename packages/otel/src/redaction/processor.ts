@@ -127,7 +127,7 @@ class RedactionProcessor implements RedactionLogRecordProcessor {
 
   private summarize(record: RedactableLogRecord, report: RedactionReport): void {
     setSummaryAttribute(record, redactionAttributeNames.count, report.total);
-    setSummaryAttribute(record, redactionAttributeNames.rules, [...report.counts.keys()].sort().join(','));
+    setSummaryAttribute(record, redactionAttributeNames.rules, ruleList(report));
     this.metrics.recordMatches(report);
   }
 
@@ -162,6 +162,13 @@ class RedactionProcessor implements RedactionLogRecordProcessor {
   shutdown(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+/** Rule ids of a report, sorted and comma-joined; most records have one, which needs no sort. */
+function ruleList(report: RedactionReport): string {
+  const counts = report.counts;
+  if (counts.size === 1) for (const rule of counts.keys()) return rule;
+  return [...counts.keys()].sort().join(',');
 }
 
 /**
