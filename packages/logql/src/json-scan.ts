@@ -146,6 +146,23 @@ export function eachMember(
   }
 }
 
+/**
+ * The key token s[ks..ke) (quotes included) names `name`, compared in place: most members of a
+ * line are not the one looked for, so their keys are not sliced out. Decoding escapes only
+ * shortens a key, so a key of name's length matches by its text and a shorter one never does.
+ */
+function keyIs(s: string, ks: number, ke: number, name: string): boolean {
+  const n = ke - ks - 2;
+  if (n < name.length) return false;
+  if (n === name.length) {
+    for (let k = 0; k < n; k++) if (s.charCodeAt(ks + 1 + k) !== name.charCodeAt(k)) return false;
+    return true;
+  }
+  for (let j = ks + 1; j < ke - 1; j++)
+    if (s.charCodeAt(j) === Ch.Backslash) return decodeString(s, ks, ke) === name;
+  return false;
+}
+
 /** Start of the first member named `name` in the object at i (-1 if absent); stops at the first hit. */
 function memberValueStart(s: string, i: number, name: string): number {
   i = skipWs(s, i);
@@ -154,14 +171,13 @@ function memberValueStart(s: string, i: number, name: string): number {
   if (s.charCodeAt(i) === Ch.CloseBrace) return -1;
   for (;;) {
     if (s.charCodeAt(i) !== Ch.Quote) throw new JsonScanError('Malformed JSON error');
+    const ks = i;
     const ke = stringEnd(s, i);
-    const key = s.slice(i + 1, ke - 1);
     i = skipWs(s, ke);
     if (s.charCodeAt(i) !== Ch.Colon) throw new JsonScanError('Malformed JSON error');
     i = skipWs(s, i + 1);
     if (i >= s.length) throw new JsonScanError('Malformed JSON error');
-    if (key === name || (key.includes('\\') && decodeString(`"${key}"`, 0, key.length + 2) === name))
-      return i;
+    if (keyIs(s, ks, ke, name)) return i;
     i = skipWs(s, skipValue(s, i));
     const c = s.charCodeAt(i);
     if (c === Ch.Comma) {

@@ -339,3 +339,33 @@ describe('json parser across the lines of one stream', () => {
     ).toEqual(summed);
   });
 });
+
+describe('json parameters', () => {
+  it('find a member by its decoded key, compared in place', () => {
+    const lines = [
+      '{"v\\u0065rb":"escaped","verb":"plain"}',
+      '{"verX":"x","ver":"y","verbose":"z","verb":"same-length"}',
+      '{"user":{"nam\\u0065":"u1"},"verb":"a"}',
+      '{"use":{"name":"no"},"users":{"name":"no"},"user":{"name":"u2"},"verb":"b"}',
+      '{"a\\\\b":"backslash","verb":"c"}',
+    ];
+    const input = [
+      {
+        labels: { job: 'k' },
+        entries: lines.map((line, i) => ({ time: `2026-11-23T10:00:0${i}Z`, line })),
+      },
+    ];
+    const q =
+      'sum by (v, u, b) (count_over_time({job="k"} | json v="verb", u="user.name", b=`["a\\\\b"]` [1m]))';
+    const r = instantQuery(q, input, '2026-11-23T10:00:30Z');
+    if (r.resultType !== 'vector') throw new Error('expected a vector');
+    // Missing paths give "" (Loki's JSONExpressionParser); the first member with the key wins.
+    expect(r.result.map((s) => s.metric)).toEqual([
+      { b: '', u: '', v: 'escaped' },
+      { b: '', u: '', v: 'same-length' },
+      { b: '', u: 'u1', v: 'a' },
+      { b: '', u: 'u2', v: 'b' },
+      { b: 'backslash', u: '', v: 'c' },
+    ]);
+  });
+});
