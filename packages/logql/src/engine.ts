@@ -334,6 +334,10 @@ interface StageNode {
   ends: { c: Collector; from: number; to: number }[];
   from: number;
   to: number;
+  /** The entry range inside every end's and child's range, and the consumer count there. */
+  allFrom: number;
+  allTo: number;
+  allConsumers: number;
 }
 
 function newNode(fn: StageFn | undefined): StageNode {
@@ -352,6 +356,9 @@ function newNode(fn: StageFn | undefined): StageNode {
     ends: [],
     from: Number.MAX_SAFE_INTEGER,
     to: -1,
+    allFrom: 0,
+    allTo: 0,
+    allConsumers: 0,
   };
 }
 
@@ -390,14 +397,19 @@ function visitNode(
   owned: boolean,
   stream: NormalizedStream,
 ): void {
-  let consumers = 0;
   const ends = node.ends;
   const kids = node.childList;
-  for (let k = 0; k < ends.length; k++) if (i >= ends[k]!.from && i < ends[k]!.to) consumers++;
-  for (let k = 0; k < kids.length && consumers < 2; k++)
-    if (i >= kids[k]!.from && i < kids[k]!.to) consumers++;
-  // Indexed children only read; counting them as several consumers keeps writers forking.
-  if (node.eqIndex) consumers += 2;
+  let consumers: number;
+  // Inside every consumer's entry range (all of them, for one-step queries of one range) the count is known.
+  if (i >= node.allFrom && i < node.allTo) consumers = node.allConsumers;
+  else {
+    consumers = 0;
+    for (let k = 0; k < ends.length; k++) if (i >= ends[k]!.from && i < ends[k]!.to) consumers++;
+    for (let k = 0; k < kids.length && consumers < 2; k++)
+      if (i >= kids[k]!.from && i < kids[k]!.to) consumers++;
+    // Indexed children only read; counting them as several consumers keeps writers forking.
+    if (node.eqIndex) consumers += 2;
+  }
   const exclusive = owned && consumers === 1;
   const eqIndex = node.eqIndex;
   if (eqIndex) {
@@ -462,6 +474,13 @@ function finalize(node: StageNode): void {
     node.eqIndex = [...index].map(([name, byValue]) => ({ name, byValue }));
     node.childList = all.filter((c) => c.eq === undefined);
   } else node.childList = all;
+  node.allFrom = 0;
+  node.allTo = Number.MAX_SAFE_INTEGER;
+  for (const r of [...node.ends, ...node.childList]) {
+    node.allFrom = Math.max(node.allFrom, r.from);
+    node.allTo = Math.min(node.allTo, r.to);
+  }
+  node.allConsumers = node.ends.length + node.childList.length + (node.eqIndex ? 2 : 0);
   for (const child of all) finalize(child);
 }
 
