@@ -134,6 +134,16 @@ describe('adding, disabling and overriding rules', () => {
     expect(narrowed.redactString(`npmrc: ${fakeSecrets['npm-token']}`)).toBe('npmrc: [REDACTED:npm-token]');
   });
 
+  it('a replaced pattern of a default rule is not held back by the old pattern gates', () => {
+    // The default us-ssn rule runs only on strings with a dashed 9-digit run; a user who widens
+    // the pattern to SSNs written without dashes must not have it silently gated away.
+    const r = createRedactor({
+      ...testRedactionConfig,
+      rules: [{ id: 'us-ssn', pattern: '(?<![0-9])[0-9]{3}-?[0-9]{2}-?[0-9]{4}(?![0-9])' }],
+    });
+    expect(r.redactString('ssn 123456789 on file')).toBe('ssn [REDACTED:us-ssn] on file');
+  });
+
   it('lists every default rule with its state in the resolved config', () => {
     const r = createRedactor(testRedactionConfig);
     expect(r.config.allRules.map((rule) => rule.id)).toEqual(defaultRedactionRules.map((rule) => rule.id));

@@ -2,6 +2,8 @@
 // look-alikes a log line is full of are left alone (negative).
 import { describe, expect, it } from 'vitest';
 import { createRedactor, defaultRedactionRules, type RedactionReport } from '../src/redaction/index.ts';
+import { resolveRedactionConfig } from '../src/redaction/config.ts';
+import { KeywordPrefilter } from '../src/redaction/prefilter.ts';
 import { createRedactionReport } from '../src/redaction/types.ts';
 import { fakeJwt, fakeSecrets, fakeSecretsInContext, testRedactionConfig } from './redaction-fixtures.ts';
 
@@ -369,6 +371,21 @@ describe('time budget', () => {
 });
 
 describe('prefilter', () => {
+  it('runs the assignment rules only where a keyword comes with an = or :', () => {
+    // Security logs are full of prose naming credentials ("authentication failed", "password
+    // reset requested"); without a separator no key=value assignment can match.
+    const { rules } = resolveRedactionConfig(testRedactionConfig);
+    const prefilter = new KeywordPrefilter(rules);
+    const candidates = (text: string) => {
+      const out: number[] = [];
+      const n = prefilter.scan(text, out);
+      return out.slice(0, n).map((index) => rules[index]!.id);
+    };
+    expect(candidates('authentication failed; password reset requested for the token owner')).toEqual([]);
+    expect(candidates('password=Hunter2FAKE')).toContain('password-assignment');
+    expect(candidates('api_token: Zx8Kq2Lm9Np4Rt7Vw1Yb3Cd5FAKE')).toContain('generic-secret-assignment');
+  });
+
   it('produces exactly the naive (every pattern, every string) output on the fixtures', () => {
     const naive = createRedactor({ ...testRedactionConfig }, { prefilter: false });
     const texts = [

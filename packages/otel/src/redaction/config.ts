@@ -182,6 +182,7 @@ export interface CompiledRule {
   readonly needsLettersThenDigits?: boolean;
   readonly minAt?: number;
   readonly minColons?: number;
+  readonly requiresAnyOf?: string;
   readonly minEntropy: number;
   readonly check: SecretCheck | undefined;
   readonly action: RedactionAction;
@@ -230,6 +231,7 @@ function compile(definition: RedactionRuleDefinition, builtin: boolean): Compile
     ...(definition.needsLettersThenDigits === true ? { needsLettersThenDigits: true } : {}),
     ...(definition.minAt !== undefined ? { minAt: definition.minAt } : {}),
     ...(definition.minColons !== undefined ? { minColons: definition.minColons } : {}),
+    ...(definition.requiresAnyOf !== undefined ? { requiresAnyOf: definition.requiresAnyOf } : {}),
     minEntropy: definition.minEntropy ?? 0,
     check: definition.check,
     action: definition.action,
@@ -241,9 +243,27 @@ function compile(definition: RedactionRuleDefinition, builtin: boolean): Compile
 
 type RuleEntry = RedactionConfig['rules'][number];
 
+/**
+ * The prefilter gates of a default rule describe its own pattern (a card needs a 13-digit run, an
+ * assignment an `=` or `:`); a replaced pattern may match without them, so they go with it.
+ */
+function withoutPatternGates(definition: RedactionRuleDefinition): RedactionRuleDefinition {
+  const {
+    minDigits: _minDigits,
+    minDigitRun: _minDigitRun,
+    minDashedDigitRun: _minDashedDigitRun,
+    needsLettersThenDigits: _needsLettersThenDigits,
+    minAt: _minAt,
+    minColons: _minColons,
+    requiresAnyOf: _requiresAnyOf,
+    ...rest
+  } = definition;
+  return rest;
+}
+
 function applyOverride(base: RedactionRuleDefinition, entry: RuleEntry): RedactionRuleDefinition {
   return {
-    ...base,
+    ...(entry.pattern !== undefined ? withoutPatternGates(base) : base),
     ...(entry.family !== undefined ? { family: entry.family } : {}),
     ...(entry.description !== undefined ? { description: entry.description } : {}),
     ...(entry.pattern !== undefined ? { pattern: entry.pattern, flags: entry.flags ?? '' } : {}),

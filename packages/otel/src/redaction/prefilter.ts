@@ -15,6 +15,7 @@ export interface PrefilterRule {
   readonly needsLettersThenDigits?: boolean;
   readonly minAt?: number;
   readonly minColons?: number;
+  readonly requiresAnyOf?: string;
 }
 
 const ALPHABET = 128;
@@ -32,6 +33,11 @@ interface FeatureRule {
   readonly needsLettersThenDigits: boolean;
   readonly minAt: number;
   readonly minColons: number;
+}
+
+function containsAny(input: string, chars: string): boolean {
+  for (let k = 0; k < chars.length; k++) if (input.indexOf(chars[k]!) !== -1) return true;
+  return false;
 }
 
 function featureRuleMatches(rule: FeatureRule, f: Features): boolean {
@@ -63,6 +69,8 @@ export class KeywordPrefilter {
   private readonly outputs: (readonly number[] | undefined)[];
   private readonly featureRules: FeatureRule[] = [];
   private readonly alwaysRules: number[] = [];
+  /** Per rule index: characters one of which must also occur (see PrefilterRule.requiresAnyOf). */
+  private readonly requiredChars: (string | undefined)[];
   private readonly stamps: Uint32Array;
   private stamp = 0;
   private readonly ruleCount: number;
@@ -84,6 +92,7 @@ export class KeywordPrefilter {
 
   constructor(rules: readonly PrefilterRule[]) {
     this.ruleCount = rules.length;
+    this.requiredChars = rules.map((rule) => rule.requiresAnyOf);
     this.stamps = new Uint32Array(rules.length);
     const thresholds = (pick: (rule: PrefilterRule) => number | undefined) =>
       rules.map(pick).filter((n): n is number => n !== undefined && n > 0);
@@ -302,7 +311,7 @@ export class KeywordPrefilter {
     f.at = 0;
     f.colons = 0;
     if (quiet && !this.anyFeatureRuleMatches(f)) return 0;
-    return this.candidates(out, acceptCount);
+    return this.candidates(input, out, acceptCount);
   }
 
   private anyFeatureRuleMatches(f: Features): boolean {
@@ -311,7 +320,7 @@ export class KeywordPrefilter {
   }
 
   /** The rules a string with some keyword, a feature rule's features or an always-run rule needs. */
-  private candidates(out: number[], acceptCount: number): number {
+  private candidates(input: string, out: number[], acceptCount: number): number {
     let stamp = ++this.stamp;
     if (stamp === 0xffffffff) {
       this.stamps.fill(0);
@@ -336,8 +345,13 @@ export class KeywordPrefilter {
     }
     if (hits === 0) return 0;
     let n = 0;
-    for (let index = 0; index < this.ruleCount && n < hits; index++) {
-      if (stamps[index] === stamp) out[n++] = index;
+    let found = 0;
+    const required = this.requiredChars;
+    for (let index = 0; index < this.ruleCount && found < hits; index++) {
+      if (stamps[index] !== stamp) continue;
+      found++;
+      const chars = required[index];
+      if (chars === undefined || containsAny(input, chars)) out[n++] = index;
     }
     return n;
   }

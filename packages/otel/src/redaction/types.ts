@@ -50,6 +50,12 @@ export interface RedactionRuleDefinition {
   readonly minAt?: number;
   /** Prefilter: the string must contain at least this many `:`. */
   readonly minColons?: number;
+  /**
+   * Prefilter: besides a keyword, the string must contain one of these characters (the `=` or
+   * `:` of a `key=value` assignment), so prose that merely mentions "token" or "password" runs no
+   * regex.
+   */
+  readonly requiresAnyOf?: string;
   /** Minimum Shannon entropy (bits per char) of the secret; gitleaks-style gate. */
   readonly minEntropy?: number;
   readonly check?: SecretCheck;
