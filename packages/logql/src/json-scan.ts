@@ -163,25 +163,32 @@ function keyIs(s: string, ks: number, ke: number, name: string): boolean {
   return false;
 }
 
-/** Start of the first member named `name` in the object at i (-1 if absent); stops at the first hit. */
+/**
+ * Start of the first member named `name` in the object at i (-1 if absent); stops at the first
+ * hit. Each structural char is read once (`c`; whitespace, all <= 32, is rare between tokens).
+ */
 function memberValueStart(s: string, i: number, name: string): number {
   i = skipWs(s, i);
   if (s.charCodeAt(i) !== Ch.OpenBrace) throw new JsonScanError('Malformed JSON error');
   i = skipWs(s, i + 1);
-  if (s.charCodeAt(i) === Ch.CloseBrace) return -1;
+  let c = s.charCodeAt(i);
+  if (c === Ch.CloseBrace) return -1;
   for (;;) {
-    if (s.charCodeAt(i) !== Ch.Quote) throw new JsonScanError('Malformed JSON error');
+    if (c !== Ch.Quote) throw new JsonScanError('Malformed JSON error');
     const ks = i;
     const ke = stringEnd(s, i);
-    i = skipWs(s, ke);
-    if (s.charCodeAt(i) !== Ch.Colon) throw new JsonScanError('Malformed JSON error');
-    i = skipWs(s, i + 1);
+    c = s.charCodeAt((i = ke));
+    if (c <= 32) c = s.charCodeAt((i = skipWs(s, i)));
+    if (c !== Ch.Colon) throw new JsonScanError('Malformed JSON error');
+    c = s.charCodeAt(++i);
+    if (c <= 32) c = s.charCodeAt((i = skipWs(s, i)));
     if (i >= s.length) throw new JsonScanError('Malformed JSON error');
     if (keyIs(s, ks, ke, name)) return i;
-    i = skipWs(s, skipValue(s, i));
-    const c = s.charCodeAt(i);
+    c = s.charCodeAt((i = c === Ch.Quote ? stringEnd(s, i) : skipValue(s, i)));
+    if (c <= 32) c = s.charCodeAt((i = skipWs(s, i)));
     if (c === Ch.Comma) {
-      i = skipWs(s, i + 1);
+      c = s.charCodeAt(++i);
+      if (c <= 32) c = s.charCodeAt((i = skipWs(s, i)));
       continue;
     }
     if (c === Ch.CloseBrace) return -1;
