@@ -118,11 +118,6 @@ function compare(op: CompareOp, a: number, b: number): boolean {
   }
 }
 
-function labelValue(name: string, lbs: LabelsBuilder): string {
-  if (name === ERROR_LABEL) return lbs.err;
-  return lbs.get(name) ?? '';
-}
-
 export function compileLabelFilter(f: LabelFilter): (e: EntryState) => boolean {
   switch (f.kind) {
     case 'and': {
@@ -141,9 +136,14 @@ export function compileLabelFilter(f: LabelFilter): (e: EntryState) => boolean {
       return (e) => l(e) || r(e);
     }
     case 'matcher': {
-      const test = compileMatcher(f.matcher);
       const name = f.matcher.name;
-      return (e) => test(labelValue(name, e.labels));
+      const test = compileMatcher(f.matcher);
+      if (name === ERROR_LABEL) return (e) => test(e.labels.err);
+      // The common forms without a nested matcher call (stage functions are called per line and rule).
+      const value = f.matcher.value;
+      if (f.matcher.op === '=') return (e) => (e.labels.get(name) ?? '') === value;
+      if (f.matcher.op === '!=') return (e) => (e.labels.get(name) ?? '') !== value;
+      return (e) => test(e.labels.get(name) ?? '');
     }
     case 'ip': {
       // log/ip.go IPLabelFilter: true when an error is already set, false when the label is
@@ -245,8 +245,17 @@ function compileKeep(items: DropKeepItem[]): StageFn {
 export function compileStage(stage: PipelineStage): StageFn {
   switch (stage.kind) {
     case 'lineFilter': {
-      const test = compileLineFilter(stage.filter);
-      const fn: StageFn = (e) => test(e.line);
+      const f = stage.filter;
+      const only = f.values.length === 1 ? f.values[0]! : undefined;
+      let fn: StageFn;
+      if (f.op === '|=' && only?.kind !== 'ip' && only?.value) {
+        // The common `|= "text"`, without the nested test call.
+        const text = only.value;
+        fn = (e) => e.line.includes(text);
+      } else {
+        const test = compileLineFilter(f);
+        fn = (e) => test(e.line);
+      }
       pureStages.add(fn);
       return fn;
     }
@@ -289,8 +298,8 @@ export function compileStage(stage: PipelineStage): StageFn {
         return true;
       };
     case 'labelFilter': {
-      const f = compileLabelFilter(stage.filter);
-      const fn: StageFn = (e) => f(e);
+      // A fresh function per compile, so it can be registered as pure without a wrapper.
+      const fn: StageFn = compileLabelFilter(stage.filter);
       if (isPureLabelFilter(stage.filter)) pureStages.add(fn);
       return fn;
     }
