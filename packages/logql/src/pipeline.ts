@@ -4,6 +4,7 @@
  */
 import type { CompareOp, DropKeepItem, LabelFilter, LabelMatcher, LineFilter, PipelineStage } from './ast.ts';
 import { compileIpLineMatcher } from './ip.ts';
+import { literalMatcher } from './literal-search.ts';
 import { ERROR_DETAILS_LABEL, ERROR_LABEL, PRESERVE_ERROR_LABEL, type LabelsBuilder } from './labels.ts';
 import {
   makeJsonExpressionParser,
@@ -61,7 +62,7 @@ function compileLineFilter(f: LineFilter): (line: string) => boolean {
     if (v.kind === 'ip') return compileIpLineMatcher(v.value);
     if (f.op === '|=' || f.op === '!=') {
       const s = v.value;
-      return s === '' ? () => true : (line) => line.includes(s);
+      return s === '' ? () => true : literalMatcher(s);
     }
     if (f.op === '|~' || f.op === '!~') {
       const re = compileGoRegex(v.value, false);
@@ -249,9 +250,9 @@ export function compileStage(stage: PipelineStage): StageFn {
       const only = f.values.length === 1 ? f.values[0]! : undefined;
       let fn: StageFn;
       if (f.op === '|=' && only?.kind !== 'ip' && only?.value) {
-        // The common `|= "text"`, without the nested test call.
-        const text = only.value;
-        fn = (e) => e.line.includes(text);
+        // The common `|= "text"`, with one call less.
+        const includes = literalMatcher(only.value);
+        fn = (e) => includes(e.line);
       } else {
         const test = compileLineFilter(f);
         fn = (e) => test(e.line);
