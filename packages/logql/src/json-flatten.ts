@@ -21,6 +21,11 @@ interface MemberSlot {
   name: string | undefined;
   /** Prefix for the members of a nested object value. */
   nested: string | undefined;
+  /** The slots of that nested object (saves looking them up by stream and prefix per line). */
+  nestedSlots: ObjectSlots | undefined;
+  /** shouldExtractPrefix(nested) for `prefixHintsOf`, like `extract`. */
+  prefixHintsOf: ParserHints | undefined;
+  walk: boolean;
   /** The member that followed this one in the last line walked: the prediction for the next line. */
   next: MemberSlot | undefined;
   /** shouldExtract(name) for `hintsOf` (one parse node keeps the same hints for a whole scan). */
@@ -63,6 +68,9 @@ function slotFor(obj: ObjectSlots | undefined, raw: string): MemberSlot {
     raw,
     name: undefined,
     nested: undefined,
+    nestedSlots: undefined,
+    prefixHintsOf: undefined,
+    walk: false,
     next: undefined,
     hintsOf: undefined,
     extract: false,
@@ -147,7 +155,7 @@ export function parseJsonLine(line: string, lbs: LabelsBuilder): void {
   // walk (jsonparser's order of checks, which decides what an erroring line carries) runs.
   const fast: FastWalk = { set: [], open: [] };
   try {
-    fastMembers(line, 0, '', lbs, hints, fast);
+    fastMembers(line, 0, '', objectSlots(lbs, ''), lbs, hints, fast);
     return;
   } catch (err) {
     if (err === stopParsing) {
@@ -186,11 +194,11 @@ function fastMembers(
   s: string,
   i: number,
   prefix: string,
+  obj: ObjectSlots | undefined,
   lbs: LabelsBuilder,
   hints: ParserHints | undefined,
   fast: FastWalk,
 ): number {
-  const obj = objectSlots(lbs, prefix);
   i = skipWs(s, i);
   if (s.charCodeAt(i) !== 123) throw new JsonScanError('Malformed JSON error');
   i = skipWs(s, i + 1);
@@ -227,9 +235,14 @@ function fastMembers(
     let end: number;
     if (c === 123) {
       const np = nestedPrefix(slot, prefix);
-      if (!hints || hints.shouldExtractPrefix(np)) {
+      if (hints && slot.prefixHintsOf !== hints) {
+        slot.prefixHintsOf = hints;
+        slot.walk = hints.shouldExtractPrefix(np);
+      }
+      if (!hints || slot.walk) {
         fast.open.push(start);
-        end = fastMembers(s, start, np, lbs, hints, fast);
+        const inner = obj ? (slot.nestedSlots ??= objectSlots(lbs, np)) : objectSlots(lbs, np);
+        end = fastMembers(s, start, np, inner, lbs, hints, fast);
         fast.open.pop();
       } else end = skipValue(s, start);
     } else {
