@@ -7,12 +7,20 @@
  * that char on and checks the part before it. The answer is the same as includes'.
  */
 
-const SAMPLE_LINES = 32;
+const SAMPLE_LINES = 16;
 
 export function literalMatcher(text: string): (line: string) => boolean {
   if (text.length < 2) return (line) => line.includes(text);
-  const counts = new Map<number, number>();
-  for (let i = 0; i < text.length; i++) counts.set(text.charCodeAt(i), 0);
+  // Occurrences in the sampled lines of the text's chars: ASCII in an array (the usual case,
+  // and cheap to count), others in a map.
+  const ascii = new Int32Array(128).fill(-1);
+  const other = new Map<number, number>();
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) ascii[c] = 0;
+    else other.set(c, 0);
+  }
+  const count = (c: number): number => (c < 128 ? ascii[c]! : other.get(c)!);
   let sampled = 0;
   let k = -1; // the anchor, once sampled
   let head = '';
@@ -26,11 +34,16 @@ export function literalMatcher(text: string): (line: string) => boolean {
     }
     if (k < 0) {
       for (let i = 0; i < line.length; i++) {
-        const n = counts.get(line.charCodeAt(i));
-        if (n !== undefined) counts.set(line.charCodeAt(i), n + 1);
+        const c = line.charCodeAt(i);
+        if (c < 128) {
+          if (ascii[c]! >= 0) ascii[c]!++;
+        } else {
+          const n = other.get(c);
+          if (n !== undefined) other.set(c, n + 1);
+        }
       }
       if (++sampled === SAMPLE_LINES) {
-        k = rarest(text, counts);
+        k = rarest(text, count);
         head = text.slice(0, k);
         tail = text.slice(k);
       }
@@ -40,9 +53,9 @@ export function literalMatcher(text: string): (line: string) => boolean {
 }
 
 /** Position of the text's least frequent char in the sampled lines (the first one on ties). */
-function rarest(text: string, counts: Map<number, number>): number {
+function rarest(text: string, count: (c: number) => number): number {
   let best = 0;
   for (let i = 1; i < text.length; i++)
-    if (counts.get(text.charCodeAt(i))! < counts.get(text.charCodeAt(best))!) best = i;
+    if (count(text.charCodeAt(i)) < count(text.charCodeAt(best))) best = i;
   return best;
 }
