@@ -32,6 +32,7 @@ import {
 import { parseGoDurationMs } from './template.ts';
 import { makeCollector, selectorMatchers, type Collector } from './collector.ts';
 import { scan } from './stage-trie.ts';
+import type { StageCache } from './stage-cache.ts';
 import { formatSampleValue, parseDurationMs } from './units.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -683,11 +684,20 @@ export function evaluateInstantBatch(
   exprs: readonly (string | Expr)[],
   streams: readonly InputStream[],
   time: TimeInput,
+  options?: BatchOptions,
 ): (VectorResult | ScalarResult)[] {
-  return evaluateInstantBatchSettled(exprs, streams, time).map((r) => {
+  return evaluateInstantBatchSettled(exprs, streams, time, options).map((r) => {
     if (r.status === 'rejected') throw r.reason;
     return r.value;
   });
+}
+
+export interface BatchOptions {
+  /**
+   * Keeps line filter verdicts and parser results across calls over the same streams (a ruler
+   * stepping through time); see stage-cache.ts. Results are the same with or without it.
+   */
+  cache?: StageCache;
 }
 
 export type SettledQueryResult =
@@ -701,6 +711,7 @@ export function evaluateInstantBatchSettled(
   exprs: readonly (string | Expr)[],
   streams: readonly InputStream[],
   time: TimeInput,
+  options?: BatchOptions,
 ): SettledQueryResult[] {
   const t = toNanos(time);
   const plan: Plan = { collectors: new Map() };
@@ -720,7 +731,7 @@ export function evaluateInstantBatchSettled(
       return { error: err as Error };
     }
   });
-  scan(normalizeStreams(streams), [...plan.collectors.values()]);
+  scan(normalizeStreams(streams), [...plan.collectors.values()], options?.cache);
   return planned.map((p): SettledQueryResult => {
     if ('error' in p) return { status: 'rejected', reason: p.error };
     try {

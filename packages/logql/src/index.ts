@@ -10,6 +10,7 @@ export {
   evaluateInstantBatchSettled,
   instantQuery,
   rangeQuery,
+  type BatchOptions,
   type MatrixResult,
   type QueryResult,
   type RangeOptions,
@@ -27,5 +28,6 @@ export {
   type TimeInput,
 } from './streams.ts';
 export { stringifySelector } from './stringify.ts';
+export { createStageCache, StageCache, type StageCacheOptions, type StageCacheStats } from './stage-cache.ts';
 export { formatSampleValue, parseDurationMs } from './units.ts';
 export * from './ruler/index.ts';

@@ -8,6 +8,7 @@ import { ERROR_LABEL, labelsKey } from './labels.ts';
 import { pureStages, type EntryState, type StageFn } from './pipeline.ts';
 import { lowerIndex, newEntryLabels, type NormalizedStream } from './streams.ts';
 import { parserKinds, type Collector } from './collector.ts';
+import { PARSE_ERROR, type ParseStore, type StageCache, type Verdicts } from './stage-cache.ts';
 
 /**
  * A trie of pipeline stages over the collectors that read one stream: collectors whose
@@ -15,7 +16,10 @@ import { parserKinds, type Collector } from './collector.ts';
  */
 interface StageNode {
   fn: StageFn | undefined;
+  /** The stage's canonical key ('' for a root). */
+  key: string;
   pure: boolean;
+  lineFilter: boolean;
   /** Parser stage: runs with the union of its consumers' hints; parse errors take the exact path. */
   isParser: boolean;
   /** Union of the consumers' required labels (null: some consumer needs all labels). */
@@ -42,12 +46,18 @@ interface StageNode {
   allFrom: number;
   allTo: number;
   allConsumers: number;
+  /** With a StageCache: this line filter's verdicts, or this parser's results, per entry. */
+  verdicts: Verdicts | undefined;
+  parses: ParseStore | undefined;
+  cache: StageCache | undefined;
 }
 
-function newNode(fn: StageFn | undefined): StageNode {
+function newNode(fn: StageFn | undefined, key: string): StageNode {
   return {
     fn,
+    key,
     pure: fn !== undefined && pureStages.has(fn),
+    lineFilter: false,
     isParser: false,
     required: undefined,
     allNoLabels: true,
@@ -63,6 +73,9 @@ function newNode(fn: StageFn | undefined): StageNode {
     allFrom: 0,
     allTo: 0,
     allConsumers: 0,
+    verdicts: undefined,
+    parses: undefined,
+    cache: undefined,
   };
 }
 
@@ -135,34 +148,95 @@ function visitNode(
     const child = kids[k]!;
     if (i < child.from || i >= child.to) continue;
     if (child.pure) {
-      if (child.fn!(e)) visitNode(child, e, i, exclusive, stream);
+      if (child.verdicts ? cachedVerdict(child, e, i) : child.fn!(e))
+        visitNode(child, e, i, exclusive, stream);
       continue;
     }
-    const st = exclusive ? e : fork(e);
     if (child.isParser) {
+      const parses = child.parses;
+      const hit = parses?.entries.get(i);
+      if (hit !== undefined) {
+        child.cache!.stats.parseHits++;
+        if (hit === PARSE_ERROR) exactPaths(child, stream, i);
+        else visitNode(child, { ts: e.ts, line: hit.line, labels: hit.labels.fork() }, i, true, stream);
+        continue;
+      }
+      const st = exclusive ? e : fork(e);
       const errBefore = st.labels.err;
       st.labels.hints = child.hints;
       const ok = child.fn!(st);
       st.labels.hints = undefined;
-      if (st.labels.err !== errBefore && parserErrors.has(st.labels.err)) {
-        for (const end of child.subtreeEnds) if (i >= end.from && i < end.to) exactPath(end.c, stream, i);
-        continue;
+      const failed = st.labels.err !== errBefore && parserErrors.has(st.labels.err);
+      if (parses) {
+        child.cache!.stats.parseMisses++;
+        // A fork: this entry goes on to later stages, which may write to it.
+        if (failed || ok)
+          child.cache!.keep(parses, i, failed ? PARSE_ERROR : { line: st.line, labels: st.labels.fork() });
       }
-      if (ok) visitNode(child, st, i, true, stream);
+      if (failed) exactPaths(child, stream, i);
+      else if (ok) visitNode(child, st, i, true, stream);
       continue;
     }
+    const st = exclusive ? e : fork(e);
     if (child.fn!(st)) visitNode(child, st, i, true, stream);
   }
 }
 
-/** Before the scan: child arrays, and the union parser hints of each parser node. */
-function finalize(node: StageNode): void {
+function cachedVerdict(node: StageNode, e: EntryState, i: number): boolean {
+  const v = node.verdicts!;
+  const known = v[i];
+  if (known !== 0) {
+    node.cache!.stats.verdictHits++;
+    return known === 1;
+  }
+  node.cache!.stats.verdictMisses++;
+  const pass = node.fn!(e);
+  v[i] = pass ? 1 : 2;
+  return pass;
+}
+
+/** A parse reported an error: every collector below runs its own pipeline on the line. */
+function exactPaths(node: StageNode, stream: NormalizedStream, i: number): void {
+  for (const end of node.subtreeEnds) if (i >= end.from && i < end.to) exactPath(end.c, stream, i);
+}
+
+/** Where a StageCache applies: the stream, and the path of stages above the node. */
+interface CacheContext {
+  cache: StageCache;
+  stream: NormalizedStream;
+  /** The stage keys from the root (and parsers' hints): the cache key. */
+  path: string;
+  /** Every stage above is a pure filter, so the node's input is the stream entry itself. */
+  pureAbove: boolean;
+}
+
+/** The parser hints' part of a cache key: what the parser extracts depends on them. */
+function hintsKey(h: ParserHints | undefined): string {
+  if (!h) return '*';
+  if (h.noLabels) return '-';
+  return [...(h.required ?? [])].sort().join(',');
+}
+
+/**
+ * Before the scan: child arrays, the union parser hints of each parser node, and (with a
+ * StageCache) the cached results of line filters and parsers whose input is the entry itself.
+ */
+function finalize(node: StageNode, ctx: CacheContext | undefined): void {
   if (node.isParser) {
     node.hints = node.allNoLabels
       ? new ParserHints(undefined, true)
       : node.required === null
         ? undefined
         : new ParserHints(node.required ?? new Set(), false);
+  }
+  let childCtx: CacheContext | undefined;
+  if (ctx) {
+    const path = ctx.path + '\u0000' + node.key + (node.isParser ? '\u0001' + hintsKey(node.hints) : '');
+    if (ctx.pureAbove && node.lineFilter) node.verdicts = ctx.cache.verdicts(ctx.stream, path);
+    if (ctx.pureAbove && node.isParser) node.parses = ctx.cache.parses(ctx.stream, path, node.from);
+    node.cache = ctx.cache;
+    const pureAbove = ctx.pureAbove && (node.fn === undefined || node.pure);
+    childCtx = { cache: ctx.cache, stream: ctx.stream, path, pureAbove };
   }
   const all = [...node.children.values()];
   const eqKids = all.filter((c) => c.eq !== undefined);
@@ -185,7 +259,7 @@ function finalize(node: StageNode): void {
     node.allTo = Math.min(node.allTo, r.to);
   }
   node.allConsumers = node.ends.length + node.childList.length + (node.eqIndex ? 2 : 0);
-  for (const child of all) finalize(child);
+  for (const child of all) finalize(child, childCtx);
 }
 
 const parserErrors = new Set(['JSONParserErr', 'LogfmtParserErr']);
@@ -204,9 +278,13 @@ function exactPath(c: Collector, stream: NormalizedStream, i: number): void {
   if (v !== undefined) addSample(c, e, v);
 }
 
-/** One pass over the streams feeding every collector; shared pipeline prefixes run once per line. */
-export function scan(streams: NormalizedStream[], collectors: Collector[]): void {
+/**
+ * One pass over the streams feeding every collector; shared pipeline prefixes run once per line.
+ * With a cache, line filter and parser results are also shared with other scans of the streams.
+ */
+export function scan(streams: NormalizedStream[], collectors: Collector[], cache?: StageCache): void {
   if (collectors.length === 0) return;
+  cache?.beginScan();
   for (const stream of streams) {
     const roots = new Map<string, StageNode>();
     for (const c of collectors) {
@@ -215,14 +293,15 @@ export function scan(streams: NormalizedStream[], collectors: Collector[]): void
       const to = lowerIndex(stream.ts, c.hi, false);
       if (to <= from) continue;
       let node: StageNode | undefined = roots.get(c.selectorKey);
-      if (!node) roots.set(c.selectorKey, (node = newNode(undefined)));
+      if (!node) roots.set(c.selectorKey, (node = newNode(undefined, '')));
       const path: StageNode[] = [node];
       for (let si = 0; si < c.stages.length; si++) {
         const st = c.stages[si]!;
         let next: StageNode | undefined = node.children.get(st.key);
         if (!next) {
-          node.children.set(st.key, (next = newNode(st.fn)));
+          node.children.set(st.key, (next = newNode(st.fn, st.key)));
           next.isParser = parserKinds.has(st.stage.kind);
+          next.lineFilter = st.stage.kind === 'lineFilter';
           const f = st.stage.kind === 'labelFilter' ? st.stage.filter : undefined;
           if (f && f.kind === 'matcher' && f.matcher.op === '=' && f.matcher.name !== ERROR_LABEL)
             next.eq = { name: f.matcher.name, value: f.matcher.value };
@@ -249,7 +328,7 @@ export function scan(streams: NormalizedStream[], collectors: Collector[]): void
       }
     }
     for (const root of roots.values()) {
-      finalize(root);
+      finalize(root, cache && { cache, stream, path: '', pureAbove: true });
       for (let i = root.from; i < root.to; i++) {
         visitNode(
           root,

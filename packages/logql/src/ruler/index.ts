@@ -50,5 +50,5 @@ export {
   type RulerOptions,
   type RuleSample,
 } from './evaluator.ts';
-export { createStreamsRuler } from './streams-ruler.ts';
+export { createStreamsRuler, type StreamsRulerOptions } from './streams-ruler.ts';
 export { applySelectorOverrides, serializeRuleGroup, type PackSourceSelector } from './render.ts';
