@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixtures, runCli } from './run-cli.ts';
+import { discoverPacks, selectPacks } from '../src/packs.ts';
+import { scanFiles } from '../src/scan/scan.ts';
+import { fixtures, repoRoot, runCli } from './run-cli.ts';
 
 interface Report {
   files: {
@@ -185,5 +187,21 @@ describe('logward scan', () => {
     const pack = await runCli(['scan', '--packs-dir', 'packs', '--pack', 'nope', 'logs/plain.log']);
     expect(pack.code).toBe(3);
     expect(pack.stderr).toContain('no pack "nope" in packs (found: demo)');
+  });
+
+  it('reports the same with and without the stage cache (k3s pack over its fixtures)', async () => {
+    const packsDir = path.join(repoRoot, 'alert-rules');
+    const packs = selectPacks(await discoverPacks(packsDir), ['k3s'], packsDir);
+    const dir = path.join(packsDir, 'k3s/tests/fixtures');
+    const files = [
+      'benign-k3s-server.jsonl',
+      'exec-attack.jsonl',
+      'rbac-attack.jsonl',
+      'access-attack.jsonl',
+    ].map((f) => path.join(dir, f));
+    const cached = await scanFiles(files, packs);
+    const uncached = await scanFiles(files, packs, { stageCache: false });
+    expect(cached).toEqual(uncached);
+    expect(cached.alerts.length).toBeGreaterThan(3);
   });
 });
