@@ -61,8 +61,6 @@ interface Features {
 }
 
 export class KeywordPrefilter {
-  /** Full 128-wide transition table, used while building the compact one. */
-  private readonly transitions: Int32Array;
   private readonly classOf: Uint8Array;
   private readonly table: Uint16Array | Int32Array;
   private readonly firstAccepting: number;
@@ -163,13 +161,15 @@ export class KeywordPrefilter {
     }
     // Breadth-first: failure links, merged outputs, and a complete transition table (a DFA).
     const nodeCount = children.length;
-    this.transitions = new Int32Array(nodeCount * ALPHABET);
+    // Full 128-wide transition table, only while building the compact one (kept as a field it
+    // held ~200 KB per redactor for nothing).
+    const transitions = new Int32Array(nodeCount * ALPHABET);
     const fail = new Int32Array(nodeCount);
     const queue: number[] = [];
     for (let c = 0; c < ALPHABET; c++) {
       const next = children[0]!.get(c);
       if (next !== undefined) {
-        this.transitions[c] = next;
+        transitions[c] = next;
         fail[next] = 0;
         queue.push(next);
       }
@@ -180,11 +180,11 @@ export class KeywordPrefilter {
       for (let c = 0; c < ALPHABET; c++) {
         const next = children[node]!.get(c);
         if (next !== undefined) {
-          fail[next] = this.transitions[fail[node]! * ALPHABET + c]!;
-          this.transitions[node * ALPHABET + c] = next;
+          fail[next] = transitions[fail[node]! * ALPHABET + c]!;
+          transitions[node * ALPHABET + c] = next;
           queue.push(next);
         } else {
-          this.transitions[node * ALPHABET + c] = this.transitions[fail[node]! * ALPHABET + c]!;
+          transitions[node * ALPHABET + c] = transitions[fail[node]! * ALPHABET + c]!;
         }
       }
     }
@@ -214,7 +214,7 @@ export class KeywordPrefilter {
     for (let node = 0; node < nodeCount; node++) {
       for (let k = 0; k < classes; k++) {
         // Class 0 stands for every non-keyword char: from any state it leads back to the root.
-        const next = k === 0 ? 0 : this.transitions[node * ALPHABET + representatives[k]!]!;
+        const next = k === 0 ? 0 : transitions[node * ALPHABET + representatives[k]!]!;
         compact[renumbered[node]! * classes + k] = renumbered[next]! * classes;
       }
     }
